@@ -1,0 +1,1 @@
+"""Definitions of IO managers and input managers (see docs/ARCHITECTURE.md)."""
