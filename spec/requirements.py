@@ -15,6 +15,7 @@ from types import MappingProxyType
 
 __all__ = [
     "AREAS",
+    "CAPABILITIES",
     "Area",
     "Binds",
     "Level",
@@ -57,6 +58,20 @@ AREAS: Mapping[Area, str] = MappingProxyType(
         Area.DEF: "Definitions, factories and capabilities",
     }
 )
+
+
+CAPABILITIES: frozenset[str] = frozenset(
+    {
+        "op_outputs",
+        "assets",
+        "partitions",
+        "partition_ranges",
+        "multi_partitions",
+        "durable",
+        "storage_root",
+    }
+)
+"""The capability names a requirement may need (``conformance.Capabilities`` has one field each)."""
 
 
 class Binds(StrEnum):
