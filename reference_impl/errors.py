@@ -11,16 +11,28 @@ __all__ = [
     "ContextValueUnavailableError",
     "CorruptStoredValueError",
     "DuplicateMetadataKeyError",
+    "FrozenConfigError",
     "IOManagerSpecError",
     "InvalidAssetKeyError",
+    "InvalidContextArgumentError",
+    "InvalidDefinitionError",
     "InvalidEventError",
     "InvalidMetadataError",
     "InvalidPartitionKeyError",
+    "InvalidPartitionsDefinitionError",
     "MissingEnvVarError",
+    "MissingPartitionsDefinitionError",
+    "MissingResourceError",
+    "NoOutputValueError",
+    "NotAManagerError",
+    "NonexistentUpstreamPartitionsError",
     "NotPartitionedError",
     "NotTimePartitionedError",
     "PartitionCountError",
+    "ResourceScopeError",
+    "StoredValueMissingKeyError",
     "StoredValueNotFoundError",
+    "UnknownResourceError",
     "UnpicklableValueError",
     "UnsafeKeyError",
     "UnsupportedContextError",
@@ -96,3 +108,60 @@ class UnsafeKeyError(IOManagerSpecError, ValueError):
 
 class UnsupportedContextError(IOManagerSpecError, NotImplementedError):
     """A manager was given a context it does not support (IOM-DEF-004)."""
+
+
+class InvalidDefinitionError(IOManagerSpecError, TypeError):
+    """A definition, decorator argument, config schema or config class is malformed."""
+
+
+class NotAManagerError(InvalidDefinitionError):
+    """A resource function or factory returned something that is not a manager (IOM-DEF-001/2)."""
+
+
+class FrozenConfigError(IOManagerSpecError, AttributeError):
+    """A config field of a structured-config object was assigned after construction."""
+
+
+class InvalidContextArgumentError(IOManagerSpecError, TypeError, ValueError):
+    """A context builder got an argument of the wrong type or a contradictory combination."""
+
+
+class MissingPartitionsDefinitionError(ContextValueUnavailableError, NotImplementedError):
+    """Keys of a multi-key range were asked for, but no partitions definition was given."""
+
+
+class UnknownResourceError(IOManagerSpecError, AttributeError):
+    """A context's ``resources`` has no resource of the requested name."""
+
+
+class ResourceScopeError(IOManagerSpecError, RuntimeError):
+    """Scoped (context-manager) resources were read outside the context's ``with`` block."""
+
+
+class InvalidPartitionsDefinitionError(IOManagerSpecError, ValueError):
+    """A partitions definition was built from invalid arguments (keys, dimensions, schedule)."""
+
+
+class NonexistentUpstreamPartitionsError(InvalidPartitionKeyError):
+    """A partition mapping requires upstream partitions that the upstream definition lacks."""
+
+
+class StoredValueMissingKeyError(IOManagerSpecError, KeyError):
+    """An in-memory manager holds nothing for the requested identifier (IOM-STORE-005).
+
+    A ``KeyError`` like Dagster's ``InMemoryIOManager`` raises, so existing handlers keep working.
+    """
+
+    def __str__(self) -> str:
+        # KeyError.__str__ repr-quotes its argument; the message is meant to be read as is.
+        return str(self.args[0]) if self.args else ""
+
+
+class MissingResourceError(InvalidDefinitionError, LookupError):
+    """A job or asset needs a resource key (an IO manager, input manager or required resource)
+    that none of the given resources provides."""
+
+
+class NoOutputValueError(IOManagerSpecError, LookupError):
+    """A run result was asked for an output value it does not hold (unknown node or asset, an
+    output that did not run, or a ``Nothing`` output)."""
