@@ -135,7 +135,8 @@ _ALL: tuple[Requirement, ...] = (
        ``["versioned_outputs", version, step_key, name]``; the run id is not part of it."""),
     _r("IOM-ID-004", M, CTX, "Version and mapping key are exclusive",
        """``get_identifier()`` raises when an output has both a version and a non-empty mapping
-       key: dynamic mapping is not supported with versioning."""),
+       key: dynamic mapping is not supported with versioning. A version with an *empty* mapping
+       key is unspecified (Dagster raises; the reference treats the key as absent)."""),
     _r("IOM-ID-005", M, CTX, "Input identifier delegates upstream",
        """An input context's ``get_identifier()`` equals its ``upstream_output.get_identifier()``
        and raises when there is no upstream output."""),
