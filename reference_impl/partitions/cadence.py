@@ -100,6 +100,12 @@ class HourlyCadence(Cadence):
         offset = reference.astimezone(zone).utcoffset() or timedelta(0)
         self._phase = (minute_offset * 60 - int(offset.total_seconds())) % _HOUR
 
+    @property
+    def phase(self) -> int:
+        """Seconds past each UTC hour at which the ticks fall (tick ``i`` is at UTC second
+        ``i * 3600 + phase`` since the epoch)."""
+        return self._phase
+
     def tick(self, index: int) -> datetime:
         return (_EPOCH + timedelta(seconds=index * _HOUR + self._phase)).astimezone(self.zone)
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from itertools import islice
-from typing import Any, overload
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain, islice
+from typing import Any, Final, overload
 
-__all__ = ["LazyKeySequence", "ProductKeySequence"]
+__all__ = ["BulkKeys", "LazyKeySequence", "ProductKeySequence"]
+
+BulkKeys = Callable[[int, int], Iterable[list[str]]]
+"""``bulk(first, stop)``: batches of the keys of tick indices ``first..stop - 1`` in order."""
+
+_REVERSE_CHUNK: Final = 4096
 
 
 class _KeySequenceBase(Sequence[str]):
@@ -39,20 +44,24 @@ class LazyKeySequence(_KeySequenceBase):
     """The keys ``key_at(i)`` for ``i`` in a ``range`` of tick indices, computed on demand.
 
     ``index_of(key)`` returns the tick index of ``key`` or ``None`` when ``key`` is not a key of
-    the underlying schedule; it gives O(1) ``in`` and ``index``.
+    the underlying schedule; it gives O(1) ``in`` and ``index``. ``bulk``, when given, produces
+    the same keys as ``key_at`` for a run of consecutive indices, faster; iteration (forwards,
+    backwards, of slices with step 1 or -1) uses it, batch by batch, so it stays lazy.
     """
 
-    __slots__ = ("_index_of", "_indices", "_key_at")
+    __slots__ = ("_bulk", "_index_of", "_indices", "_key_at")
 
     def __init__(
         self,
         indices: range,
         key_at: Callable[[int], str],
         index_of: Callable[[str], int | None],
+        bulk: BulkKeys | None = None,
     ) -> None:
         self._indices = indices
         self._key_at = key_at
         self._index_of = index_of
+        self._bulk = bulk
 
     @property
     def tick_indices(self) -> range:
@@ -70,14 +79,30 @@ class LazyKeySequence(_KeySequenceBase):
 
     def __getitem__(self, index: int | slice) -> str | LazyKeySequence:
         if isinstance(index, slice):
-            return LazyKeySequence(self._indices[index], self._key_at, self._index_of)
+            return LazyKeySequence(
+                self._indices[index], self._key_at, self._index_of, self._bulk
+            )
         return self._key_at(self._indices[self._position(index)])
 
     def __iter__(self) -> Iterator[str]:
-        return map(self._key_at, self._indices)
+        return self._iterate(self._indices)
 
     def __reversed__(self) -> Iterator[str]:
-        return map(self._key_at, reversed(self._indices))
+        return self._iterate(self._indices[::-1])
+
+    def _iterate(self, indices: range) -> Iterator[str]:
+        if self._bulk is None or not indices or abs(indices.step) != 1:
+            return map(self._key_at, indices)
+        if indices.step == 1:
+            return chain.from_iterable(self._bulk(indices.start, indices.stop))
+        return self._iterate_backwards(indices.stop + 1, indices.start + 1)
+
+    def _iterate_backwards(self, first: int, stop: int) -> Iterator[str]:
+        """The keys of ``first..stop - 1`` last to first, generated in forward chunks."""
+        assert self._bulk is not None
+        for high in range(stop, first, -_REVERSE_CHUNK):
+            chunk = list(chain.from_iterable(self._bulk(max(first, high - _REVERSE_CHUNK), high)))
+            yield from reversed(chunk)
 
     def __contains__(self, key: object) -> bool:
         if not isinstance(key, str):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reference_impl.errors import InvalidPartitionKeyError, InvalidPartitionsDefinitionError
 from reference_impl.partitions.base import PartitionKeyRange, PartitionsDefinition, TimeWindow
 from reference_impl.partitions.cadence import Cadence
+from reference_impl.partitions.keygen import KeyFormat, iter_keys
 from reference_impl.partitions.lazy import LazyKeySequence
 from reference_impl.partitions.schedule import (
     ScheduleType,
@@ -108,6 +109,7 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
             schedule_type, cron_schedule, minute_offset, hour_offset, day_offset
         )
         self._first_index = self._cadence.index_at_or_after(self._start)
+        self._key_format = KeyFormat.compile(fmt)
         self._check_format()
 
     def _make_cadence(
@@ -188,6 +190,10 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
                 key += start.strftime("%z")
         return key
 
+    def _keys_between(self, first: int, stop: int) -> Iterator[list[str]]:
+        """Batches of ``_key_at(i)`` for ``first <= i < stop``, computed in bulk."""
+        return iter_keys(self._cadence, self._key_format, self._fmt, self._key_at, first, stop)
+
     def _index_of(self, key: str) -> int | None:
         try:
             instant = parse_time(key, self._fmt, self._zone)
@@ -219,7 +225,9 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
 
     def get_partition_keys(self, current_time: datetime | None = None) -> Sequence[str]:
         """Every key in time order, as a lazy sequence (O(1) ``len``, indexing, ``in``)."""
-        return LazyKeySequence(self.tick_indices(current_time), self._key_at, self._index_of)
+        return LazyKeySequence(
+            self.tick_indices(current_time), self._key_at, self._index_of, self._keys_between
+        )
 
     def has_partition_key(self, partition_key: str, current_time: datetime | None = None) -> bool:
         """Whether ``partition_key`` is the key of one of the windows; never raises."""
@@ -238,7 +246,9 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
         self.validate_partition_keys(list(dict.fromkeys((start, end))), current_time)
         first, last = self._index_of(start), self._index_of(end)
         assert first is not None and last is not None  # validated above
-        return LazyKeySequence(range(first, last + 1), self._key_at, self._index_of)
+        return LazyKeySequence(
+            range(first, last + 1), self._key_at, self._index_of, self._keys_between
+        )
 
     def time_window_for_partition_key(self, partition_key: str) -> TimeWindow:
         """The window ``[start, end)`` of the first tick at or after the parsed key.
