@@ -162,9 +162,12 @@ _ALL: tuple[Requirement, ...] = (
        rationale="Dagster 1.13 maps ``[\"a/b\", \"c\"]`` and ``[\"a\", \"b\", \"c\"]`` to the "
                  "same file."),
     _r("IOM-ID-012", M, MGR, "Distinct partitions are isolated",
-       """Partitions of one asset are stored separately from each other and from the
-       unpartitioned asset of the same key.""", ("assets", "partitions"),
-       rationale="Dagster 1.13 stores partition key ``.`` at the unpartitioned asset's path."),
+       """Partitions of one asset are stored separately from each other, and loading a
+       partition never returns the value stored for the unpartitioned asset of the same key, nor
+       the reverse. (An asset that switches between unpartitioned and partitioned may lose its
+       old value: either kind of load then raises.)""", ("assets", "partitions"),
+       rationale="Dagster 1.13 stores partition key ``.`` at the unpartitioned asset's path; it "
+                 "deliberately deletes an unpartitioned file when the asset becomes partitioned."),
     _r("IOM-ID-013", S, MGR, "Asset storage is run independent",
        """An asset (partition) stored in one run loads in any later run: its storage location
        depends only on the asset identifier, not on run id or step key.""", ("assets",)),
@@ -287,6 +290,15 @@ _ALL: tuple[Requirement, ...] = (
     _r("IOM-STORE-008", M, MGR, "No stale reads across instances",
        """When another instance on the same storage overwrites a value, every instance loads
        the new value.""", ("durable",)),
+    _r("IOM-STORE-009", Y, MGR, "Structural refusals",
+       """A manager that lays identifiers out as a hierarchy (paths) may refuse to store an
+       identifier whose component sequence is equal to, a strict prefix of, or an extension of
+       that of a different identifier it already stores (``["a"]`` and ``["a", "b"]``; asset
+       ``["x", "p"]`` and partition ``p`` of asset ``["x"]``), with a typed error naming the
+       conflict (``IOM-SEC-003``); every stored value stays intact. Multi-partition keys count
+       as one component per dimension. No other refusal of a plain identifier is allowed.""",
+       rationale="A file cannot also be a directory; refusing is the only lossless answer for a "
+                 "layout that keeps Dagster's paths."),
     # ---------------------------------------------------------------- security
     _r("IOM-SEC-001", M, MGR, "Confinement to the storage root",
        """Whatever the asset keys, partition keys, run ids, step keys, names and mapping keys,
