@@ -1,1 +1,50 @@
-"""placeholder"""
+"""The conformance kit: check an IO manager against the spec (``check_io_manager``).
+
+Public names are loaded lazily so that importing one submodule (e.g. ``conformance.report``)
+stays cheap and free of import cycles.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__all__ = [
+    "Capabilities",
+    "ContextFactory",
+    "InputSpec",
+    "OutputSpec",
+    "PartitionsSpec",
+    "ReferenceContextFactory",
+    "Report",
+    "RequirementResult",
+    "RequirementViolation",
+    "Status",
+    "Subject",
+    "SubjectError",
+    "check_io_manager",
+]
+
+_WHERE = {
+    "Capabilities": "conformance.subject",
+    "Subject": "conformance.subject",
+    "SubjectError": "conformance.subject",
+    "ContextFactory": "conformance.contexts",
+    "InputSpec": "conformance.contexts",
+    "OutputSpec": "conformance.contexts",
+    "PartitionsSpec": "conformance.contexts",
+    "ReferenceContextFactory": "conformance.contexts",
+    "Report": "conformance.report",
+    "RequirementResult": "conformance.report",
+    "Status": "conformance.report",
+    "RequirementViolation": "conformance.checks.base",
+    "check_io_manager": "conformance.api",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import public names on first use."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'conformance' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -6,6 +6,13 @@ its static constructors (``MetadataValue.text(...)``, ``.int``, ``.float``, ``.b
 turns a raw value into a wrapper in Dagster's resolution order; :func:`normalize_metadata` does it
 for a whole mapping, all or nothing. Every wrapper is immutable and satisfies
 ``spec.MetadataValueLike``.
+
+Interop rule (foreign metadata values): another framework's own metadata value objects are kept
+as they are, so a manager written for that framework (Dagster's, passing
+``dagster.MetadataValue.path(...)``) also runs with the reference contexts. A value is foreign
+metadata when a class in its type's MRO is named ``MetadataValue`` and it has a ``value``
+attribute (``spec.MetadataValueLike``). Nothing else with a ``value`` attribute qualifies: an
+``Enum`` member or an arbitrary object is still rejected with ``InvalidMetadataError``.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import os
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from reference_impl.asset_key import AssetKey
 from reference_impl.errors import InvalidMetadataError
@@ -33,6 +40,7 @@ __all__ = [
     "PathMetadataValue",
     "TextMetadataValue",
     "UrlMetadataValue",
+    "is_foreign_metadata_value",
     "normalize_metadata",
     "normalize_metadata_value",
 ]
@@ -264,10 +272,18 @@ class DagsterAssetMetadataValue(MetadataValue):
         return self.asset_key
 
 
+def is_foreign_metadata_value(raw: object) -> bool:
+    """Whether ``raw`` is another framework's metadata value (the module's interop rule)."""
+    named = any(klass.__name__ == "MetadataValue" for klass in type(raw).__mro__)
+    return named and hasattr(raw, "value")
+
+
 def normalize_metadata_value(raw: object, key: object = None) -> MetadataValue:
     """Wrap ``raw`` in the metadata value that fits it, in Dagster's order.
 
-    A ``MetadataValue`` is kept; then ``str`` → text, ``float`` → float, ``bool`` → bool (checked
+    A ``MetadataValue`` is kept, and so is another framework's metadata value (see the module's
+    interop rule: a class named ``MetadataValue`` in its MRO and a ``value`` attribute); then
+    ``str`` → text, ``float`` → float, ``bool`` → bool (checked
     before ``int``), ``int`` → int, ``list``/``dict`` → JSON, ``os.PathLike`` → path,
     ``AssetKey`` → asset, ``None`` → null. Anything else (``tuple``, ``set``, ``bytes``,
     ``datetime``, arbitrary objects) raises ``InvalidMetadataError``; the message names ``key``
@@ -275,6 +291,9 @@ def normalize_metadata_value(raw: object, key: object = None) -> MetadataValue:
     """
     if isinstance(raw, MetadataValue):
         return raw
+    if is_foreign_metadata_value(raw):
+        # kept as is; typed as MetadataValue for callers, it satisfies spec.MetadataValueLike
+        return cast(MetadataValue, raw)
     if isinstance(raw, str):
         return TextMetadataValue(raw)
     if isinstance(raw, float):

@@ -1,0 +1,42 @@
+"""The one-call entry point: ``check_io_manager(subject) -> Report``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from conformance.contexts import ContextFactory, resolve_context_factory
+from conformance.profiles import get_profile
+from conformance.report import Report
+from conformance.runner import run_checks
+from conformance.subject import Subject
+
+__all__ = ["check_io_manager"]
+
+
+def check_io_manager(
+    subject: object,
+    *,
+    contexts: str | ContextFactory = "reference",
+    profile: str = "pr",
+    only: str | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
+    name: str | None = None,
+) -> Report:
+    """Check ``subject`` against every requirement of the spec and return the :class:`Report`.
+
+    ``subject`` is anything :meth:`Subject.from_object` accepts. ``contexts`` names a context
+    factory (``reference``, ``dagster``) or is one. ``profile`` is ``pr``, ``dev`` or
+    ``thorough``. ``only`` keeps the requirements whose ID starts with it (e.g.
+    ``"IOM-STORE"``). ``on_progress(check_name, done, total)`` is called after each check.
+    Raises ``SubjectError``, ``ContextFactoryError`` or ``UnknownProfileError`` for bad arguments;
+    a failing manager never raises, it yields a report whose ``ok`` is false.
+    """
+    resolved_subject = Subject.from_object(subject, name=name)
+    factory = resolve_context_factory(contexts)
+    return run_checks(
+        resolved_subject,
+        factory,
+        get_profile(profile),
+        only=only,
+        on_progress=on_progress,
+    )

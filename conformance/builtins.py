@@ -1,0 +1,97 @@
+"""The reference built-ins as conformance subjects: what ``python -m conformance check`` runs.
+
+``builtin_subjects()`` imports ``reference_impl.storage`` lazily (the kit imports without it).
+The in-memory managers key values by run-scoped identifiers, as Dagster's do, so they declare
+op outputs only; the filesystem and UPath managers declare everything, durability included.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import uuid
+from pathlib import Path
+from typing import Any
+
+from conformance.subject import Capabilities, Subject
+
+__all__ = ["IN_MEMORY_CAPABILITIES", "builtin_subjects", "pickle_upath_manager_class"]
+
+IN_MEMORY_CAPABILITIES = Capabilities(
+    op_outputs=True,
+    assets=False,
+    partitions=False,
+    partition_ranges=False,
+    multi_partitions=False,
+    durable=False,
+    storage_root=False,
+)
+"""``InMemoryIOManager`` keys by ``get_identifier()``: run-scoped op outputs, nothing durable."""
+
+
+def pickle_upath_manager_class() -> type:
+    """A minimal ``UPathIOManager`` subclass that pickles values to ``<path>.pkl``.
+
+    It shows the smallest useful subclass: serialize before writing (so a failed pickle leaves
+    the old value), and let ``FileNotFoundError`` signal missing data.
+    """
+    from reference_impl.storage import UPathIOManager
+
+    class PickleUPathIOManager(UPathIOManager):
+        """Pickles each value to one file below ``base_path`` (any fsspec path)."""
+
+        extension = ".pkl"
+
+        def dump_to_path(self, context: Any, obj: Any, path: Any) -> None:
+            data = pickle.dumps(obj)
+            path.write_bytes(data)
+
+        def load_from_path(self, context: Any, path: Any) -> Any:
+            return pickle.loads(path.read_bytes())
+
+    return PickleUPathIOManager
+
+
+def builtin_subjects() -> tuple[Subject, ...]:
+    """Subjects for every reference built-in, plus the UPath subclass on disk and in memory."""
+    from upath import UPath
+
+    from reference_impl.storage import (
+        FilesystemIOManager,
+        InMemoryIOManager,
+        fs_io_manager,
+        mem_io_manager,
+    )
+
+    upath_manager = pickle_upath_manager_class()
+    token = uuid.uuid4().hex[:12]
+
+    def on_local_directory(directory: Path) -> object:
+        return upath_manager(base_path=UPath(directory))
+
+    def in_memory_filesystem(directory: Path) -> object:
+        # The directory only names the storage: one example, one memory:// prefix.
+        digest = hashlib.sha256(str(directory).encode()).hexdigest()[:16]
+        return upath_manager(base_path=UPath(f"memory://iomanager-conformance-{token}/{digest}"))
+
+    return (
+        Subject.from_object(
+            InMemoryIOManager, name="InMemoryIOManager", capabilities=IN_MEMORY_CAPABILITIES
+        ),
+        Subject.from_object(
+            mem_io_manager, name="mem_io_manager", capabilities=IN_MEMORY_CAPABILITIES
+        ),
+        # its base_dir config field receives the directory: durable and confined by default
+        Subject.from_object(FilesystemIOManager, name="FilesystemIOManager"),
+        Subject.from_object(fs_io_manager, name="fs_io_manager"),
+        Subject.from_object(
+            on_local_directory,
+            name="PickleUPathIOManager[local]",
+            capabilities=Capabilities(durable=True, storage_root=True),
+        ),
+        Subject.from_object(
+            in_memory_filesystem,
+            name="PickleUPathIOManager[memory]",
+            capabilities=Capabilities(durable=True, storage_root=False),
+        ),
+    )

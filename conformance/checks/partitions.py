@@ -1,0 +1,426 @@
+"""Partitioned storage checks against the manager (IOM-ID-012, IOM-PART-004..010/015..017)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from hypothesis import strategies as st
+
+from conformance.checks.base import CheckEnv, Harness, RequirementViolation, check
+from conformance.contexts import InputSpec, OutputSpec, PartitionsSpec
+from conformance.strategies.keys import asset_keys
+from conformance.strategies.partitions import key_window, multi_partitions_specs, partitions_specs
+
+Case = tuple[tuple[str, ...], PartitionsSpec, tuple[str, ...]]
+
+
+def _cases(specs: st.SearchStrategy[PartitionsSpec], size: int = 4) -> st.SearchStrategy[Case]:
+    @st.composite
+    def cases(draw: st.DrawFn) -> Case:
+        spec = draw(specs)
+        return draw(asset_keys(exotic=False)), spec, draw(key_window(spec, size))
+
+    return cases()
+
+
+def _specs(env: CheckEnv, *, ranges: bool = False) -> st.SearchStrategy[PartitionsSpec]:
+    """Definitions to store into; no multi-partitions for range loads (their ranges are
+    rectangles, not windows of consecutive keys: IOM-PART-016 covers them)."""
+    return partitions_specs(multi=env.subject.capabilities.multi_partitions and not ranges)
+
+
+def part_out(key: tuple[str, ...], spec: PartitionsSpec, partition: str) -> OutputSpec:
+    """The output of one asset partition."""
+    return OutputSpec(
+        run_id="run-1",
+        step_key="asset_op",
+        name="result",
+        asset_key=key,
+        partition_key=partition,
+        partitions_def=spec,
+    )
+
+
+def range_in(
+    key: tuple[str, ...],
+    spec: PartitionsSpec,
+    key_range: tuple[str, str],
+    allow_missing: bool = False,
+) -> InputSpec:
+    """The input loading a range of one asset's partitions."""
+    upstream = OutputSpec(
+        run_id="run-1",
+        step_key="asset_op",
+        name="result",
+        asset_key=key,
+        partition_key_range=key_range,
+        partitions_def=spec,
+    )
+    metadata = {"allow_missing_partitions": True} if allow_missing else {}
+    return InputSpec(
+        upstream=upstream,
+        asset_key=key,
+        partition_key_range=key_range,
+        partitions_def=spec,
+        definition_metadata=metadata,
+    )
+
+
+def _store_all(
+    h: Harness, rid: str, key: tuple[str, ...], spec: PartitionsSpec, values: Mapping[str, object]
+) -> bool:
+    return all(h.store(part_out(key, spec, p), v, requirement=rid) for p, v in values.items())
+
+
+def _expect_mapping(h: Harness, rid: str, loaded: object, expected: Mapping[str, object]) -> None:
+    if not isinstance(loaded, Mapping):
+        raise RequirementViolation(
+            rid, f"loaded {type(loaded).__name__}, not a mapping", h.counterexample(loaded=loaded)
+        )
+    got = {str(k): v for k, v in loaded.items()}
+    if set(got) != set(expected):
+        raise RequirementViolation(
+            "IOM-PART-006" if rid == "IOM-PART-005" else rid,
+            f"mapping keys {sorted(got)} != {sorted(expected)}",
+            h.counterexample(loaded=loaded),
+        )
+    for key, value in expected.items():
+        if not h.subject.equals(got[key], value):
+            raise RequirementViolation(
+                rid,
+                f"partition {key!r} loaded {got[key]!r}, stored {value!r}",
+                h.counterexample(loaded=loaded),
+            )
+
+
+ORDER_PROBE = PartitionsSpec("static", keys=("c", "a", "d", "b", "f", "e"))
+"""A static definition whose key order is neither sorted nor (likely) a hash order."""
+
+MULTI_ORDER_PROBE = PartitionsSpec(
+    "multi",
+    dimensions=(
+        ("abc", PartitionsSpec("static", keys=("c", "a", "d"))),
+        ("z", PartitionsSpec("static", keys=("f", "e", "b"))),
+    ),
+)
+"""A multi-partition definition built from unsorted static dimensions."""
+
+ISOLATION_PROBE = PartitionsSpec("static", keys=(".", "p", "..", "P"))
+"""Partition keys that a path layout may confuse with the asset itself or each other."""
+
+
+def _partition_in(key: tuple[str, ...], spec: PartitionsSpec, partition: str) -> InputSpec:
+    return InputSpec(
+        upstream=part_out(key, spec, partition),
+        asset_key=key,
+        partition_key=partition,
+        partitions_def=spec,
+    )
+
+
+def _check_partitions(
+    h: Harness, key: tuple[str, ...], spec: PartitionsSpec, values: Mapping[str, object]
+) -> None:
+    """Each partition loads its own value; one the model marks "may be lost" (IOM-ID-012) loads
+    its own value or raises. A partition that raises while others of its asset load was lost
+    to them (IOM-ID-012); when none loads, single-partition loading is broken (IOM-PART-004)."""
+    outcomes = {p: h.load_outcome(_partition_in(key, spec, p)) for p in values}
+    some_load = any(ok for ok, _ in outcomes.values())
+    for partition, value in values.items():
+        ok, loaded = outcomes[partition]
+        if h.intact(part_out(key, spec, partition)):
+            if not ok:
+                raise RequirementViolation(
+                    "IOM-ID-012" if some_load else "IOM-PART-004",
+                    f"partition {partition!r} raised {loaded!r}"
+                    + (" while other partitions of its asset load" if some_load else ""),
+                    h.counterexample(),
+                )
+            if not h.subject.equals(loaded, value):
+                rid = "IOM-PART-004" if isinstance(loaded, Mapping) else "IOM-ID-012"
+                raise RequirementViolation(
+                    rid,
+                    f"partition {partition!r} loaded {loaded!r}, stored {value!r}",
+                    h.counterexample(loaded=loaded),
+                )
+        elif ok and not h.subject.equals(loaded, value):
+            raise RequirementViolation(
+                "IOM-PART-004" if isinstance(loaded, Mapping) else "IOM-ID-012",
+                f"partition {partition!r}, replaced by the unpartitioned asset, loaded "
+                f"{loaded!r} (its own value was {value!r})",
+                h.counterexample(loaded=loaded),
+            )
+
+
+@check("IOM-ID-012", "IOM-PART-004")
+def partitions_isolated(env: CheckEnv) -> None:
+    """Law: each partition loads (bare) its own value, never another partition's; after the
+    unpartitioned asset of the same key is stored (before or after its partitions), the kind
+    stored earlier may be lost -- its load returns its own value or raises, never the other
+    kind's value -- while the kind stored last loads its own value. A refusal of the later kind
+    must be a structural one (IOM-STORE-009, checked by the harness). IOM-ID-012, IOM-PART-004."""
+
+    def body(h: Harness, case: Case, vals: list[object], plain: object, plain_first: bool) -> None:
+        key, spec, window = case
+        values = dict(zip(window, vals, strict=False))
+        unpartitioned = OutputSpec(run_id="run-1", step_key="s", name="result", asset_key=key)
+        if plain_first and not h.store(unpartitioned, plain, requirement="IOM-ID-012"):
+            return
+        if not _store_all(h, "IOM-ID-012", key, spec, values):
+            return
+        _check_partitions(h, key, spec, values)  # isolated from each other
+        if not plain_first:
+            h.store(unpartitioned, plain, requirement="IOM-ID-012")
+            _check_partitions(h, key, spec, values)  # now possibly lost, never replaced
+        ok, loaded = h.load_outcome(InputSpec(upstream=unpartitioned, asset_key=key))
+        if h.intact(unpartitioned):
+            if not ok or not h.subject.equals(loaded, plain):
+                raise RequirementViolation(
+                    "IOM-ID-012",
+                    f"unpartitioned asset loaded {loaded!r}, stored {plain!r}",
+                    h.counterexample(loaded=loaded),
+                )
+        elif ok and not (h.may_be_lost(unpartitioned) and h.subject.equals(loaded, plain)):
+            raise RequirementViolation(
+                "IOM-ID-012",
+                f"unpartitioned asset loaded {loaded!r}, but "
+                + (
+                    f"its own value was {plain!r}"
+                    if h.may_be_lost(unpartitioned)
+                    else "it was never stored"
+                ),
+                h.counterexample(loaded=loaded),
+            )
+
+    env.run(
+        body,
+        explicit=[
+            {
+                "case": (("x",), ISOLATION_PROBE, ISOLATION_PROBE.keys),
+                "vals": ["dot", "p", "dotdot", "P"],
+                "plain": "unpartitioned",
+                "plain_first": first,
+            }
+            for first in (False, True)
+        ],
+        case=_cases(_specs(env)),
+        vals=st.lists(env.subject.values, min_size=4, max_size=4),
+        plain=env.subject.values,
+        plain_first=st.booleans(),
+    )
+
+
+@check("IOM-PART-005", "IOM-PART-006")
+def range_loads_aligned_mapping(env: CheckEnv) -> None:
+    """Law: loading a range of ≥2 stored partitions gives a mapping with exactly the range's keys,
+    each mapped to its own value. IOM-PART-005/006."""
+
+    def body(h: Harness, case: Case, vals: list[object]) -> None:
+        key, spec, window = case
+        values = dict(zip(window, vals, strict=False))
+        if len(values) < 2 or not _store_all(h, "IOM-PART-005", key, spec, values):
+            return
+        loaded = h.load(range_in(key, spec, (window[0], window[-1])), requirement="IOM-PART-005")
+        _expect_mapping(h, "IOM-PART-005", loaded, values)
+
+    env.run(
+        body,
+        case=_cases(_specs(env, ranges=True)),
+        vals=st.lists(env.subject.values.filter(lambda v: v is not None), min_size=4, max_size=4),
+    )
+
+
+@check("IOM-PART-007", "IOM-PART-008")
+def missing_partitions(env: CheckEnv) -> None:
+    """Law: a range or partition with a missing partition raises, unless
+    allow_missing_partitions, which leaves missing keys out and keeps every present key's own
+    value. IOM-PART-007/008."""
+
+    def body(h: Harness, case: Case, vals: list[object], missing: int) -> None:
+        key, spec, window = case
+        gone = window[missing % len(window)]
+        values = {p: v for p, v in zip(window, vals, strict=False) if p != gone}
+        if not _store_all(h, "IOM-PART-007", key, spec, values):
+            return
+        single = InputSpec(
+            upstream=part_out(key, spec, gone),
+            asset_key=key,
+            partition_key=gone,
+            partitions_def=spec,
+        )
+        for spec_in in (single, range_in(key, spec, (window[0], window[-1]))):
+            ok, loaded = h.load_outcome(spec_in)
+            if ok:
+                raise RequirementViolation(
+                    "IOM-PART-007",
+                    f"missing partition {gone!r} loaded {loaded!r}",
+                    h.counterexample(loaded=loaded),
+                )
+        if len(window) >= 2 and env.subject.capabilities.partition_ranges:
+            loaded = h.load(
+                range_in(key, spec, (window[0], window[-1]), allow_missing=True),
+                requirement="IOM-PART-008",
+            )
+            _expect_mapping(h, "IOM-PART-008", loaded, values)
+
+    env.run(
+        body,
+        case=_cases(_specs(env, ranges=True)),
+        missing=st.integers(0, 3),
+        vals=st.lists(env.subject.values.filter(lambda v: v is not None), min_size=4, max_size=4),
+    )
+
+
+@check("IOM-PART-016", "IOM-PART-015")
+def multi_partition_round_trip(env: CheckEnv) -> None:
+    """Law: each multi-partition key stores and loads separately; a range over them loads a
+    mapping keyed by the key strings, iterating in the definition's key order. IOM-PART-016,
+    IOM-PART-015 (order)."""
+
+    def body(h: Harness, case: Case, vals: list[object]) -> None:
+        key, spec, window = case
+        values = dict(zip(window, vals, strict=False))
+        if not _store_all(h, "IOM-PART-016", key, spec, values):
+            return
+        for partition, value in values.items():
+            loaded = h.load(_partition_in(key, spec, partition), requirement="IOM-PART-016")
+            if not h.subject.equals(loaded, value):
+                raise RequirementViolation(
+                    "IOM-PART-016",
+                    f"{partition!r} loaded {loaded!r}",
+                    h.counterexample(loaded=loaded),
+                )
+        if len(window) < 2 or not env.subject.capabilities.partition_ranges:
+            return
+        spec_in = range_in(key, spec, (window[0], window[-1]))
+        loaded = h.load(spec_in, requirement="IOM-PART-016")
+        keys = {str(k) for k in h.input_context(spec_in).asset_partition_keys}
+        if keys != {str(k) for k in values}:
+            return  # the rectangle is not the window: only alignment is checked elsewhere
+        _expect_mapping(h, "IOM-PART-016", loaded, values)
+        assert isinstance(loaded, Mapping)
+        in_order = [str(k) for k in spec.build().get_partition_keys() if str(k) in keys]
+        if [str(k) for k in loaded] != in_order:
+            raise RequirementViolation(
+                "IOM-PART-015",
+                f"multi-partition range iterates {[str(k) for k in loaded]}, expected {in_order}",
+                h.counterexample(loaded=loaded),
+            )
+
+    probe_keys = tuple(MULTI_ORDER_PROBE.build().get_partition_keys())
+    env.run(
+        body,
+        explicit=[{"case": (("m",), MULTI_ORDER_PROBE, probe_keys), "vals": list(range(9))}],
+        case=_cases(multi_partitions_specs(), size=2),
+        vals=st.lists(env.subject.values.filter(lambda v: v is not None), min_size=2, max_size=2),
+    )
+
+
+def _range_check(
+    env: CheckEnv,
+    rid: str,
+    body: Any,
+    *,
+    with_none: bool = False,
+    explicit: tuple[dict[str, Any], ...] = (),
+) -> None:
+    values = env.subject.values if with_none else env.subject.values.filter(lambda v: v is not None)
+    env.run(
+        body,
+        explicit=explicit,
+        case=_cases(_specs(env, ranges=True)),
+        vals=st.lists(values, min_size=4, max_size=4),
+    )
+
+
+@check("IOM-PART-009")
+def empty_range_loads_none(env: CheckEnv) -> None:
+    """Law: a reversed (empty) range loads None. IOM-PART-009."""
+
+    def body(h: Harness, case: Case, vals: list[object]) -> None:
+        key, spec, window = case
+        if len(window) < 2 or not _store_all(
+            h, "IOM-PART-009", key, spec, dict(zip(window, vals, strict=False))
+        ):
+            return
+        ok, loaded = h.load_outcome(range_in(key, spec, (window[-1], window[0])))
+        if not ok or loaded is not None:
+            raise RequirementViolation(
+                "IOM-PART-009", f"empty range gave {loaded!r}", h.counterexample(loaded=loaded)
+            )
+
+    _range_check(env, "IOM-PART-009", body)
+
+
+@check("IOM-PART-010")
+def multi_partition_outputs_refused(env: CheckEnv) -> None:
+    """Law: storing an output that covers several partitions raises. IOM-PART-010."""
+
+    def body(h: Harness, case: Case, vals: list[object]) -> None:
+        key, spec, window = case
+        if len(window) < 2:
+            return
+        out = OutputSpec(
+            run_id="run-1",
+            step_key="s",
+            name="result",
+            asset_key=key,
+            partition_key_range=(window[0], window[-1]),
+            partitions_def=spec,
+        )
+        if h.store(out, vals[0], may_fail=True):
+            raise RequirementViolation(
+                "IOM-PART-010", "a multi-partition output was stored", h.counterexample()
+            )
+
+    _range_check(env, "IOM-PART-010", body)
+
+
+def _load_window(h: Harness, case: Case, vals: list[object], rid: str) -> Mapping[Any, Any] | None:
+    """Store every partition of the window and load the whole range; ``None`` when refused."""
+    key, spec, window = case
+    values = dict(zip(window, vals, strict=False))
+    if len(values) < 2 or not _store_all(h, rid, key, spec, values):
+        return None
+    loaded = h.load(range_in(key, spec, (window[0], window[-1])), requirement=rid)
+    if not isinstance(loaded, Mapping):
+        raise RequirementViolation(
+            "IOM-PART-005", f"range loaded {loaded!r}, not a mapping", h.counterexample()
+        )
+    return loaded
+
+
+@check("IOM-PART-015", reports=("IOM-PART-005",))
+def range_order(env: CheckEnv) -> None:
+    """Law: a range mapping iterates in the definition's key order (always probed with an
+    unsorted static definition, ["c", "a", "d", "b", ...]); a range that does not load as a
+    mapping at all is reported as IOM-PART-005. IOM-PART-015."""
+
+    def body(h: Harness, case: Case, vals: list[object]) -> None:
+        loaded = _load_window(h, case, vals, "IOM-PART-015")
+        window = [k for k in case[2][: len(vals)]]
+        if loaded is not None and [str(k) for k in loaded] != window:
+            raise RequirementViolation(
+                "IOM-PART-015",
+                f"iterates {[str(k) for k in loaded]}, expected {window}",
+                h.counterexample(loaded=loaded),
+            )
+
+    probe = {"case": (("x",), ORDER_PROBE, ORDER_PROBE.keys[:4]), "vals": [1, 2, 3, 4]}
+    _range_check(env, "IOM-PART-015", body, explicit=(probe,))
+
+
+@check("IOM-PART-017", reports=("IOM-PART-005",))
+def range_keeps_none(env: CheckEnv) -> None:
+    """Law: a range mapping keeps partitions that stored None (with value None), and every key
+    maps to its own value; a range that does not load as a mapping at all is reported as
+    IOM-PART-005. IOM-PART-017."""
+
+    def body(h: Harness, case: Case, vals: list[object]) -> None:
+        loaded = _load_window(h, case, vals, "IOM-PART-017")
+        if loaded is not None:
+            _expect_mapping(h, "IOM-PART-017", loaded, dict(zip(case[2], vals, strict=False)))
+
+    probe = {"case": (("x",), ORDER_PROBE, ORDER_PROBE.keys[1:5]), "vals": [1, None, 3, 4]}
+    _range_check(env, "IOM-PART-017", body, with_none=True, explicit=(probe,))

@@ -1,0 +1,105 @@
+"""The result of a conformance run: one :class:`RequirementResult` per requirement.
+
+A :class:`Report` is plain, frozen data: renderers (``conformance.render``) turn it into JSON,
+Markdown or terminal text; :meth:`Report.to_dict` is JSON-able.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = ["Report", "RequirementResult", "Status"]
+
+
+class Status(StrEnum):
+    """Outcome of the checks that cover one requirement."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_APPLICABLE = "not-applicable"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class RequirementResult:
+    """The outcome for one requirement.
+
+    ``examples`` counts the hypothesis examples run by the checks covering it; ``message`` is the
+    failure or error summary, or the not-applicable reason; ``counterexample`` is the shrunk
+    failing example as JSON-able data; ``reproduction`` is a copy-paste Python snippet.
+    """
+
+    requirement_id: str
+    level: str
+    title: str
+    status: Status
+    examples: int = 0
+    checks: tuple[str, ...] = ()
+    message: str = ""
+    counterexample: Mapping[str, object] | None = None
+    reproduction: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-able form (the status as its string value)."""
+        return {
+            "requirement_id": self.requirement_id,
+            "level": self.level,
+            "title": self.title,
+            "status": self.status.value,
+            "examples": self.examples,
+            "checks": list(self.checks),
+            "message": self.message,
+            "counterexample": (None if self.counterexample is None else dict(self.counterexample)),
+            "reproduction": self.reproduction,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """Every requirement's result for one subject, context factory and profile."""
+
+    subject: str
+    contexts: str
+    profile: str
+    results: tuple[RequirementResult, ...]
+    duration_seconds: float
+    examples: int
+
+    @property
+    def examples_per_second(self) -> float:
+        """Examples run per wall-clock second (0.0 for an instantaneous run)."""
+        if self.duration_seconds <= 0:
+            return 0.0
+        return self.examples / self.duration_seconds
+
+    @property
+    def ok(self) -> bool:
+        """True unless some MUST requirement is FAIL or ERROR."""
+        return not self.failures("MUST")
+
+    def failures(self, level: str | None = None) -> tuple[RequirementResult, ...]:
+        """Results that are FAIL or ERROR, optionally only those of ``level`` (e.g. ``"MUST"``)."""
+        return tuple(
+            r
+            for r in self.results
+            if r.status in (Status.FAIL, Status.ERROR) and (level is None or r.level == level)
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-able form, with per-status counts under ``summary``."""
+        counts = {status.value: 0 for status in Status}
+        for result in self.results:
+            counts[result.status.value] += 1
+        return {
+            "subject": self.subject,
+            "contexts": self.contexts,
+            "profile": self.profile,
+            "ok": self.ok,
+            "duration_seconds": self.duration_seconds,
+            "examples": self.examples,
+            "examples_per_second": self.examples_per_second,
+            "summary": counts,
+            "results": [r.to_dict() for r in self.results],
+        }

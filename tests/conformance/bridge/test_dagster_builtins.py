@@ -1,0 +1,60 @@
+"""The kit on Dagster's own built-in IO managers, through real Dagster contexts.
+
+Each case pins one requirement's status for one manager: the confirmed Dagster bugs must keep
+failing (a pass means Dagster fixed it, or the kit lost its power), and sound behaviour must
+keep passing. Shrinking is skipped: only the status matters here (docs/DAGSTER.md has the table).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+pytest.importorskip("dagster")
+
+from hypothesis import Phase
+
+from conformance.bridges.dagster import DagsterContextFactory
+from conformance.bridges.dagster_subjects import LOCAL_SUBJECTS
+from conformance.profiles import Profile, get_profile
+from conformance.runner import run_checks
+
+pytestmark = pytest.mark.dagster
+
+_PR = get_profile("pr")
+_PHASES = [Phase.explicit, Phase.reuse, Phase.generate]
+NO_SHRINK = Profile(
+    "pr-noshrink",
+    type(_PR.settings)(_PR.settings, phases=_PHASES),
+    type(_PR.stateful)(_PR.stateful, phases=_PHASES),
+)
+
+CASES = [
+    ("FilesystemIOManager", "IOM-ID-010", "pass"),
+    ("FilesystemIOManager", "IOM-STORE-003", "pass"),
+    ("FilesystemIOManager", "IOM-STORE-007", "fail"),  # truncates the file before pickling
+    ("FilesystemIOManager", "IOM-PART-017", "fail"),  # stored None dropped from range dicts
+    ("FilesystemIOManager", "IOM-SEC-001", "fail"),  # asset key ["..", "x"] escapes base_dir
+    ("FilesystemIOManager", "IOM-PART-001", "fail"),  # static ranges in hash order
+    ("FilesystemIOManager", "IOM-PART-013", "fail"),  # multi ranges in hash order
+    ("FilesystemIOManager", "IOM-CTX-003", "pass"),  # covered set is right, order aside
+    ("fs_io_manager", "IOM-ID-011", "fail"),  # ["a/b"] and ["a", "b"] share one file
+    ("InMemoryIOManager", "IOM-ID-010", "pass"),
+    ("mem_io_manager", "IOM-STORE-005", "pass"),
+    ("UPathIOManager-sync-pickle", "IOM-PART-005", "pass"),
+    ("UPathIOManager-sync-json", "IOM-STORE-001", "pass"),
+    ("UPathIOManager-async-pickle", "IOM-PART-008", "fail"),  # values re-keyed positionally
+    ("UPathIOManager-async-pickle", "IOM-PART-004", "fail"),  # one partition loads as a dict
+]
+
+
+@pytest.mark.parametrize(("manager", "requirement", "status"), CASES)
+def test_dagster_builtin_requirement_status(manager: str, requirement: str, status: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        report = run_checks(
+            LOCAL_SUBJECTS[manager](), DagsterContextFactory(), NO_SHRINK, only=requirement
+        )
+    (result,) = [r for r in report.results if r.requirement_id == requirement]
+    assert str(result.status) == status, result.message

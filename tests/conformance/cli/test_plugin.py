@@ -1,0 +1,179 @@
+"""The pytest11 plugin: ConformanceTests, --io-manager, the ini option, usage errors, profiles.
+
+Inner runs use ``runpytest_subprocess`` (hypothesis keeps global state) and ``-k`` to keep
+the kit's work to a few requirements; the plugin runs the kit once per subject either way.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.plugin import REQUIREMENT_IDS
+
+N = len(REQUIREMENT_IDS)
+MANAGERS = '''
+from conformance.subject import Capabilities, Subject
+
+NO_PARTITIONS = Capabilities(partitions=False, partition_ranges=False, multi_partitions=False)
+
+
+class GoodManager:
+    """Correct for op outputs and unpartitioned assets (it ignores partitions)."""
+
+    def __init__(self):
+        self.values = {}
+
+    def _key(self, context):
+        if context.has_asset_key:
+            return ("asset", tuple(context.asset_key.path))
+        return ("op", tuple(context.get_identifier()))
+
+    def handle_output(self, context, obj):
+        self.values[self._key(context)] = obj
+
+    def load_input(self, context):
+        return self.values[self._key(context)]
+
+
+class NoneForMissingManager(GoodManager):
+    def load_input(self, context):
+        return self.values.get(self._key(context))
+
+
+class RuntimeErrorForMissingManager(GoodManager):
+    def load_input(self, context):
+        try:
+            return super().load_input(context)
+        except KeyError:
+            raise RuntimeError("missing") from None
+
+
+GOOD = Subject.from_object(GoodManager, name="GoodManager", capabilities=NO_PARTITIONS)
+SHOULD_BROKEN = Subject.from_object(RuntimeErrorForMissingManager, capabilities=NO_PARTITIONS)
+BROKEN = Subject.from_object(
+    NoneForMissingManager, name="NoneForMissingManager", capabilities=NO_PARTITIONS
+)
+'''
+
+
+
+@pytest.fixture
+def managers(pytester: pytest.Pytester) -> pytest.Pytester:
+    pytester.makepyfile(my_managers=MANAGERS)
+    pytester.makeini("[pytest]\npythonpath = .\n")
+    return pytester
+
+
+def test_subclass_with_a_subject_yields_one_test_per_requirement(
+    managers: pytest.Pytester,
+) -> None:
+    managers.makepyfile(test_mine='''
+from conformance.plugin import ConformanceTests
+from my_managers import GOOD
+
+class TestGood(ConformanceTests):
+    subject = GOOD
+''')
+    result = managers.runpytest_subprocess(
+        "-k", "IOM-STORE-001 or IOM-STORE-005 or IOM-PART-004", "-rs", "-v"
+    )
+    result.assert_outcomes(passed=2, skipped=1, deselected=N - 3)
+    result.stdout.fnmatch_lines([
+        "*TestGood::test_requirement?IOM-STORE-001? PASSED*",
+        "*not applicable: capability 'partitions' declared absent*",
+    ])
+
+
+def test_failing_must_shows_counterexample_and_reproduction(managers: pytest.Pytester) -> None:
+    managers.makepyfile(test_mine='''
+import pytest
+from conformance.plugin import ConformanceTests
+from my_managers import BROKEN
+
+class TestBroken(ConformanceTests):
+    @pytest.fixture
+    def io_manager_subject(self):
+        return BROKEN
+''')
+    result = managers.runpytest_subprocess("-k", "IOM-STORE-005")
+    result.assert_outcomes(failed=1, deselected=N - 1)
+    result.stdout.fnmatch_lines([
+        "*IOM-STORE-005 (MUST) Missing data raises: fail for NoneForMissingManager*",
+        "*counterexample:*",
+        "*reproduction:*",
+    ])
+
+
+def test_a_subclass_without_subject_fails_with_a_hint(managers: pytest.Pytester) -> None:
+    managers.makepyfile(test_mine='''
+from conformance.plugin import ConformanceTests
+
+class TestNothing(ConformanceTests):
+    pass
+''')
+    result = managers.runpytest_subprocess("-k", "IOM-STORE-001")
+    result.assert_outcomes(errors=1, deselected=N - 1)  # the fixture fails at setup
+    result.stdout.fnmatch_lines(["*TestNothing sets no 'subject'*"])
+
+
+def test_io_manager_option_generates_the_tests_without_a_test_file(
+    managers: pytest.Pytester,
+) -> None:
+    result = managers.runpytest_subprocess(
+        "--io-manager=my_managers:BROKEN",
+        "--io-manager=my_managers:GOOD",
+        "-k", "IOM-STORE-005", "-v",
+    )
+    result.assert_outcomes(passed=1, failed=1, deselected=2 * N - 2)
+    result.stdout.fnmatch_lines([
+        "*my_managers:BROKEN::IOM-STORE-005 FAILED*",
+        "*my_managers:GOOD::IOM-STORE-005 PASSED*",
+    ])
+
+
+def test_a_failed_should_is_an_xfail_that_keeps_the_run_green(
+    managers: pytest.Pytester,
+) -> None:
+    result = managers.runpytest_subprocess(
+        "--io-manager=my_managers:SHOULD_BROKEN", "-k", "IOM-SEC-004", "-rx"
+    )
+    result.assert_outcomes(xfailed=1, deselected=N - 1)
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["*SHOULD requirement not met: IOM-SEC-004 (SHOULD)*"])
+
+
+def test_ini_targets_work_like_the_option(managers: pytest.Pytester) -> None:
+    managers.makeini(
+        "[pytest]\npythonpath = .\niomanager_targets =\n    my_managers:GOOD\n"
+    )
+    result = managers.runpytest_subprocess("-k", "IOM-STORE-001 or IOM-STORE-003")
+    result.assert_outcomes(passed=2, deselected=N - 2)
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("my_managers:Missing", "*--io-manager my_managers:Missing: *has no attribute 'Missing'*"),
+        ("nowhere_xyz:Manager", "*module 'nowhere_xyz' not found*pythonpath = .*"),
+        ("no-colon", "*malformed target 'no-colon'*"),
+    ],
+)
+def test_bad_io_manager_target_is_a_usage_error(
+    managers: pytest.Pytester, target: str, message: str
+) -> None:
+    result = managers.runpytest_subprocess(f"--io-manager={target}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: {message}"])
+
+
+def test_profiles_are_registered_but_not_loaded(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_profiles='''
+from hypothesis import settings
+
+def test_active_profile_is_untouched():
+    assert settings._current_profile == "default"
+    assert settings.get_profile("iomanager-pr").derandomize is True
+''')
+    assert pytester.runpytest_subprocess().ret == pytest.ExitCode.OK
+    chosen = pytester.runpytest_subprocess("--hypothesis-profile=iomanager-pr", "-q")
+    chosen.assert_outcomes(failed=1)  # the user chose it: now it is active

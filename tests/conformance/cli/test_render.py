@@ -1,0 +1,104 @@
+"""conformance.render: JSON schema, Markdown step summary and terminal text."""
+
+from __future__ import annotations
+
+import json
+
+from conformance.render import (
+    JSON_SCHEMA_NAME,
+    JSON_SCHEMA_VERSION,
+    render_json,
+    render_markdown,
+    render_terminal,
+)
+from conformance.report import Report, RequirementResult, Status
+
+PASSED = RequirementResult("IOM-STORE-001", "MUST", "Round trip", Status.PASS, examples=12)
+FAILED = RequirementResult(
+    "IOM-STORE-005",
+    "MUST",
+    "Missing data raises",
+    Status.FAIL,
+    examples=3,
+    checks=("missing_data_raises",),
+    message="load_input returned None for an identifier never stored",
+    counterexample={"input": {"upstream": {"run_id": "r", "name": "out"}}},
+    reproduction="manager.load_input(build_input_context(...))  # ``` fenced",
+)
+SKIPPED = RequirementResult(
+    "IOM-STORE-004", "MUST", "Persistence | across instances", Status.NOT_APPLICABLE,
+    message="capability 'durable' declared absent",
+)
+ERRORED = RequirementResult("IOM-SEC-004", "SHOULD", "Missing data error type", Status.ERROR,
+                            message="crashed")
+
+
+def _report(subject: str, *results: RequirementResult) -> Report:
+    return Report(subject, "reference", "pr", results, duration_seconds=2.0, examples=15)
+
+
+GOOD = _report("good_manager", PASSED, SKIPPED)
+BAD = _report("bad_manager", PASSED, FAILED, SKIPPED, ERRORED)
+
+
+def test_json_has_a_versioned_schema_and_every_report() -> None:
+    document = json.loads(render_json([GOOD, BAD]))
+    assert document["schema"] == JSON_SCHEMA_NAME
+    assert document["version"] == JSON_SCHEMA_VERSION == 1
+    assert document["ok"] is False
+    assert [r["subject"] for r in document["reports"]] == ["good_manager", "bad_manager"]
+    failed = next(r for r in document["reports"][1]["results"] if r["status"] == "fail")
+    assert failed["counterexample"] == {"input": {"upstream": {"run_id": "r", "name": "out"}}}
+    assert failed["reproduction"].startswith("manager.load_input")
+
+
+def test_json_ok_is_true_when_every_report_is_ok() -> None:
+    assert json.loads(render_json([GOOD]))["ok"] is True
+
+
+def test_markdown_table_has_one_row_per_requirement_and_one_column_per_subject() -> None:
+    text = render_markdown([GOOD, BAD])
+    header = next(line for line in text.splitlines() if line.startswith("| Requirement"))
+    assert "`good_manager`" in header and "`bad_manager`" in header
+    row = next(line for line in text.splitlines() if line.startswith("| **IOM-STORE-005**"))
+    assert row.endswith("|  | ❌ |")  # absent from the good report, failed in the bad one
+    assert "Persistence \\| across instances" in text  # pipes escaped inside cells
+    store_row = next(line for line in text.splitlines() if "**IOM-STORE-001**" in line)
+    assert store_row.count("✅") == 2
+    assert "⚠️" in text and "➖" in text  # noqa: RUF001
+
+
+def test_markdown_failure_details_carry_counterexample_and_reproduction() -> None:
+    text = render_markdown([BAD])
+    details = text.split("### Failures", 1)[1]
+    assert "IOM-STORE-005 (MUST) Missing data raises" in details
+    assert '```json\n{\n  "input"' in details
+    # the reproduction contains ``` itself, so its fence must be longer
+    assert "````python\nmanager.load_input" in details
+    assert "IOM-SEC-004" in details  # errors are failures too
+
+
+def test_markdown_without_failures_has_no_failure_section() -> None:
+    assert "### Failures" not in render_markdown([GOOD])
+
+
+def test_terminal_shows_table_failures_and_summary_without_color() -> None:
+    text = render_terminal([BAD], color=False)
+    assert "\x1b[" not in text
+    assert "IOM-STORE-005" in text and "FAIL" in text
+    assert "counterexample:" in text and '"run_id": "r"' in text
+    assert "reproduction:" in text
+    assert text.rstrip().splitlines()[-1].startswith("FAILED  bad_manager: 1 passed, 1 failed")
+
+
+def test_terminal_colors_statuses_only_when_asked() -> None:
+    assert "\x1b[1;31m" in render_terminal([BAD], color=True)
+    ok_summary = render_terminal([GOOD], color=False).rstrip().splitlines()[-1]
+    assert ok_summary.startswith("OK  good_manager")
+
+
+def test_terminal_table_has_a_column_per_subject() -> None:
+    lines = render_terminal([GOOD, BAD], color=False).splitlines()
+    assert "good_manager" in lines[0] and "bad_manager" in lines[0]
+    row = next(line for line in lines if line.startswith("IOM-STORE-001"))
+    assert row.split()[-2:] == ["pass", "pass"]
