@@ -292,13 +292,18 @@ _ALL: tuple[Requirement, ...] = (
        the new value.""", ("durable",)),
     _r("IOM-STORE-009", Y, MGR, "Structural refusals",
        """A manager that lays identifiers out as a hierarchy (paths) may refuse to store an
-       identifier whose component sequence is equal to, a strict prefix of, or an extension of
-       that of a different identifier it already stores (``["a"]`` and ``["a", "b"]``; asset
-       ``["x", "p"]`` and partition ``p`` of asset ``["x"]``), with a typed error naming the
-       conflict (``IOM-SEC-003``); every stored value stays intact. Multi-partition keys count
-       as one component per dimension. No other refusal of a plain identifier is allowed.""",
-       rationale="A file cannot also be a directory; refusing is the only lossless answer for a "
-                 "layout that keeps Dagster's paths."),
+       identifier that cannot share the hierarchy with a different identifier it already
+       stores, with a typed error naming the conflict (``IOM-SEC-003``); every stored value
+       stays intact. Two identifiers conflict when their component sequences are equal or one
+       is a strict prefix of the other (``["a"]`` and ``["a", "b"]``; asset ``["x", "p"]`` and
+       partition ``p`` of asset ``["x"]``), or when they are siblings of different kinds under
+       the same parent (asset ``["a", "b"]`` and partition ``p`` of asset ``["a"]``; an op output
+       and an asset). The kinds are: op output, unpartitioned asset, partition of an asset. A
+       multi-partition key counts as one component per dimension. No other refusal of a plain
+       identifier is allowed.""",
+       rationale="A file cannot also be a directory, and a directory of partitions cannot also "
+                 "hold assets; refusing is the only lossless answer for a layout that keeps "
+                 "Dagster's paths."),
     # ---------------------------------------------------------------- security
     _r("IOM-SEC-001", M, MGR, "Confinement to the storage root",
        """Whatever the asset keys, partition keys, run ids, step keys, names and mapping keys,
