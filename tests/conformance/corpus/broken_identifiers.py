@@ -1,0 +1,93 @@
+"""Broken managers that store distinct things in one place (``IOM-ID-*``).
+
+Each overrides one method of a correct base and names the requirement it breaks in ``breaks``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conformance.corpus.base import DictManager, StorageKey
+
+
+class IgnoresRunId(DictManager):
+    """Drops the run id from op-output keys: two runs share one slot."""
+
+    breaks = "IOM-ID-010"
+
+    def op_key(self, context: Any) -> StorageKey:
+        identifier = tuple(context.get_identifier())
+        if identifier[0] == "versioned_outputs":
+            return ("op", identifier)
+        return ("op", identifier[1:])
+
+
+class IgnoresMappingKey(DictManager):
+    """Drops the mapping key: every mapped output of a step shares one slot."""
+
+    breaks = "IOM-ID-010"
+
+    def op_key(self, context: Any) -> StorageKey:
+        identifier = tuple(context.get_identifier())
+        if identifier[0] != "versioned_outputs" and len(identifier) == 4:
+            identifier = identifier[:3]
+        return ("op", identifier)
+
+
+class IgnoresVersion(DictManager):
+    """Drops the version from versioned outputs: every version shares one slot."""
+
+    breaks = "IOM-ID-010"
+
+    def op_key(self, context: Any) -> StorageKey:
+        identifier = tuple(context.get_identifier())
+        if identifier[0] == "versioned_outputs":
+            identifier = identifier[:1] + identifier[2:]
+        return ("op", identifier)
+
+
+class SlashJoinedAssetKey(DictManager):
+    """Joins the asset key with ``/``: ``["a/b"]`` and ``["a", "b"]`` collide."""
+
+    breaks = "IOM-ID-011"
+
+    def asset_key(self, context: Any, partition: str | None) -> StorageKey:
+        return ("asset", "/".join(context.asset_key.path), partition)
+
+
+class UnderscoreJoinedAssetKey(DictManager):
+    """Joins the asset key with ``_``: ``["a_b"]`` and ``["a", "b"]`` collide."""
+
+    breaks = "IOM-ID-011"
+
+    def asset_key(self, context: Any, partition: str | None) -> StorageKey:
+        return ("asset", "_".join(context.asset_key.path), partition)
+
+
+class DropsEmptyComponents(DictManager):
+    """Drops empty key components: ``["a", ""]`` and ``["a"]`` collide."""
+
+    breaks = "IOM-ID-011"
+
+    def asset_key(self, context: Any, partition: str | None) -> StorageKey:
+        return ("asset", tuple(c for c in context.asset_key.path if c), partition)
+
+
+class IgnoresPartition(DictManager):
+    """Stores every partition of an asset in the asset's one slot."""
+
+    breaks = "IOM-ID-012"
+
+    def asset_key(self, context: Any, partition: str | None) -> StorageKey:
+        return ("asset", tuple(context.asset_key.path), None)
+
+
+BROKEN_IDENTIFIERS: tuple[type, ...] = (
+    IgnoresRunId,
+    IgnoresMappingKey,
+    IgnoresVersion,
+    SlashJoinedAssetKey,
+    UnderscoreJoinedAssetKey,
+    DropsEmptyComponents,
+    IgnoresPartition,
+)
