@@ -27,7 +27,9 @@ def check_io_manager(
     ``subject`` is anything :meth:`Subject.from_object` accepts. ``contexts`` names a context
     factory (``reference``, ``dagster``) or is one. ``profile`` is ``pr``, ``dev`` or
     ``thorough``. ``only`` keeps the requirements whose ID starts with it (e.g.
-    ``"IOM-STORE"``). ``on_progress(check_name, done, total)`` is called after each check.
+    ``"IOM-STORE"``) and runs every check that may report one of them, so each kept
+    requirement gets the same verdict as in a full run. ``on_progress(check_name, done,
+    total)`` is called after each check.
     Raises ``SubjectError``, ``ContextFactoryError`` or ``UnknownProfileError`` for bad arguments;
     a failing manager never raises, it yields a report whose ``ok`` is false.
     """

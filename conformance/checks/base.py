@@ -26,6 +26,7 @@ from typing import Any, Literal
 from hypothesis import Phase, example, find, given, settings
 from hypothesis import settings as HypothesisSettings
 from hypothesis import strategies as st
+from hypothesis.errors import StopTest
 
 from conformance.contexts import ContextFactory, InputSpec, OutputSpec, PartitionsSpec
 from conformance.strategies.keys import is_plain
@@ -161,6 +162,12 @@ def is_plain_spec(spec: OutputSpec | InputSpec) -> bool:
     definitions += [d for top in definitions for _, d in top.dimensions]
     parts += [k for d in definitions for k in d.keys]
     return all(p is None or is_plain(p) for p in parts)
+
+
+_CONTROL = (KeyboardInterrupt, SystemExit, GeneratorExit, StopTest)
+"""Raised through a manager call but not by the manager's own failure: always re-raised.
+Any other ``BaseException`` (e.g. a Rust panic, ``pyo3_runtime.PanicException``) is the
+manager's outcome and is judged like an exception (IOM-SEC-003 rejects it as untyped)."""
 
 
 def _raised_in(error: BaseException, function_name: str) -> bool:
@@ -460,14 +467,20 @@ class Harness:
             return False
         try:
             self.manager.handle_output(context, value)
-        except Exception as error:
+        except BaseException as error:
+            if isinstance(error, _CONTROL):
+                raise
             self.trace[-1]["raised"] = _describe_error(error)
             if _raised_in(error, "add_output_metadata"):
                 raise RequirementViolation(
                     "IOM-META-007",
                     f"handle_output passed invalid or duplicate metadata: {error!r}",
                 ) from error
-            if not (may_fail or not plain) and not self._refusal_allowed(spec, error):
+            if (
+                not (may_fail or not plain)
+                # a BaseException (a panic) is never an allowed structural refusal
+                and not (isinstance(error, Exception) and self._refusal_allowed(spec, error))
+            ):
                 raise RequirementViolation(
                     requirement,
                     f"handle_output raised {_describe_error(error)} for a plain output "
@@ -486,9 +499,12 @@ class Harness:
     def load(self, spec: InputSpec, *, requirement: str = "IOM-STORE-001") -> object:
         """Load through a fresh input context; a raise violates ``requirement``."""
         self.trace.append({"op": "load", "input": spec.to_json()})
+        context = self.input_context(spec)  # a context error is not the manager's
         try:
-            return self.manager.load_input(self.input_context(spec))
-        except Exception as error:
+            return self.manager.load_input(context)
+        except BaseException as error:
+            if isinstance(error, _CONTROL):
+                raise
             self.trace[-1]["raised"] = _describe_error(error)
             raise RequirementViolation(
                 requirement, f"load_input raised {_describe_error(error)}"
@@ -497,9 +513,12 @@ class Harness:
     def load_outcome(self, spec: InputSpec) -> tuple[bool, object]:
         """``(True, value)`` when loading succeeds, ``(False, error)`` when it raises."""
         self.trace.append({"op": "load", "input": spec.to_json()})
+        context = self.input_context(spec)  # a context error is not the manager's
         try:
-            return True, self.manager.load_input(self.input_context(spec))
-        except Exception as error:
+            return True, self.manager.load_input(context)
+        except BaseException as error:
+            if isinstance(error, _CONTROL):
+                raise
             self.trace[-1]["raised"] = _describe_error(error)
             return False, error
 

@@ -2,8 +2,7 @@
 
 ``python -m tests.conformance.corpus.killrate [profile]`` prints the Markdown table that
 ``docs/CONFORMANCE.md`` shows. Every manager gets the full run (every requirement), exactly as a
-user would run the kit: a check may catch a bug under a requirement outside its own area, so
-narrowing the run with ``only`` would under-report the kit's power.
+user would run the kit, so the table also shows the collateral failures a bug causes.
 """
 
 from __future__ import annotations
