@@ -36,6 +36,9 @@ from spec.values import (
 __all__ = ["ContextBase"]
 
 _LOGGER = logging.getLogger("reference_impl.context")
+# A library logs but never prints on its own: without this, Python's last-resort handler writes
+# every warning (e.g. skipped missing partitions) to stderr. Applications configure handlers.
+logging.getLogger("reference_impl").addHandler(logging.NullHandler())
 
 
 class ContextBase:
