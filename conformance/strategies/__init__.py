@@ -8,6 +8,15 @@ from conformance.strategies.contexts import (
     output_specs,
     partitioned_output_specs,
 )
+from conformance.strategies.dataframes import (
+    STATIC_PLACEHOLDER,
+    TIME_PLACEHOLDER,
+    PartitionKind,
+    fill_partition_column,
+    pandas_frames,
+    placeholder,
+    polars_frames,
+)
 from conformance.strategies.keys import (
     COLLIDING_KEY_PAIRS,
     EXOTIC_COMPONENTS,
@@ -43,6 +52,13 @@ from conformance.strategies.values import (
 
 __all__ = [
     "COLLIDING_KEY_PAIRS",
+    "STATIC_PLACEHOLDER",
+    "TIME_PLACEHOLDER",
+    "PartitionKind",
+    "fill_partition_column",
+    "pandas_frames",
+    "placeholder",
+    "polars_frames",
     "EXOTIC_COMPONENTS",
     "TIMEZONES",
     "asset_keys",

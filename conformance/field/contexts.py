@@ -1,0 +1,121 @@
+"""Dagster contexts as a published manager needs them: typed, configured, with metadata.
+
+:class:`FieldContextFactory` is the bridge's ``DagsterContextFactory`` plus three things real
+Dagster runs always give a manager and the plain bridge leaves empty:
+
+* ``dagster_type``: a ``PythonObjectDagsterType`` whose ``typing_type`` is the value's class
+  (``pandas.DataFrame``, ``polars.DataFrame``), on outputs and inputs (and so on
+  ``upstream_output``): managers dispatch their type handlers on it;
+* ``resource_config``: the manager's processed config (``DbIOManager`` clients read
+  ``database`` / ``root_uri`` from ``context.resource_config``), set per storage root by
+  :meth:`bind_resource_config`;
+* definition metadata of every *output* (so also of ``input.upstream_output``), computed from the
+  output spec by ``output_metadata``: e.g. ``partition_expr`` naming the partition column of
+  the definition's kind.
+
+``accepts_asset_key`` declares the asset keys a manager supports (a table needs SQL identifiers
+for its schema and table names). A *plain* key (one every manager must accept, see
+``conformance.strategies.keys.is_plain``) outside that domain is rejected with
+``hypothesis.reject()``: the example is discarded, never counted as a pass. Adversarial keys are
+always kept: the manager must store them as data or refuse them clearly (IOM-SEC-002/003).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any
+
+import dagster as dg
+from hypothesis import reject
+
+from conformance.bridges.dagster.factory import RUN_ID_PLACEHOLDER, DagsterContextFactory
+from conformance.contexts import InputSpec, OutputSpec
+from conformance.strategies.keys import is_plain
+from spec.contexts import InputContextLike
+
+__all__ = ["FieldContextFactory"]
+
+
+def _domain_guard(
+    accepts: Callable[[tuple[str, ...]], bool] | None, key: tuple[str, ...] | None
+) -> None:
+    if accepts is None or key is None:
+        return
+    if all(is_plain(part) for part in key) and not accepts(key):
+        reject()
+
+
+class FieldContextFactory(DagsterContextFactory):
+    """Real Dagster contexts with ``dagster_type``, ``resource_config`` and output metadata."""
+
+    name = "dagster"
+
+    def __init__(
+        self,
+        *,
+        typing_type: type | None = None,
+        output_metadata: Callable[[OutputSpec], Mapping[str, Any]] | None = None,
+        accepts_asset_key: Callable[[tuple[str, ...]], bool] | None = None,
+    ) -> None:
+        super().__init__()
+        self._dagster_type = (
+            None if typing_type is None else dg.PythonObjectDagsterType(typing_type)
+        )
+        self._output_metadata = output_metadata
+        self._accepts = accepts_asset_key
+        self._resource_config: Mapping[str, Any] = {}
+
+    def bind_resource_config(self, config: Mapping[str, Any]) -> None:
+        """Use ``config`` as ``resource_config`` of the contexts built from now on."""
+        self._resource_config = dict(config)
+
+    def _with_metadata(self, spec: OutputSpec) -> OutputSpec:
+        if self._output_metadata is None:
+            return spec
+        extra = self._output_metadata(spec)
+        return replace(spec, definition_metadata={**extra, **spec.definition_metadata})
+
+    def dagster_output_context(self, spec: OutputSpec) -> dg.OutputContext:
+        """A ``dagster.OutputContext`` with type, resource config and definition metadata."""
+        _domain_guard(self._accepts, spec.asset_key)
+        spec = self._with_metadata(spec)
+        asset_key = None if spec.asset_key is None else dg.AssetKey(list(spec.asset_key))
+        partitions_def, subset = self._partitions(spec, asset_key)
+        return dg.OutputContext(
+            step_key=spec.step_key,
+            name=spec.name,
+            run_id=RUN_ID_PLACEHOLDER if spec.run_id is None else spec.run_id,
+            definition_metadata=dict(spec.definition_metadata),
+            mapping_key=spec.mapping_key,
+            dagster_type=self._dagster_type,
+            log_manager=self._log,
+            version=spec.version,
+            resource_config=dict(self._resource_config),
+            resources=self._resources_for(spec.resources),
+            asset_key=asset_key,
+            partition_key=spec.partition_key,
+            asset_partitions_def=partitions_def,
+            asset_partitions_subset=subset,
+        )
+
+    def input_context(self, spec: InputSpec) -> InputContextLike:
+        """A ``dagster.InputContext`` with type and config; its upstream output carries the
+        output's definition metadata (``partition_expr``, ``columns``, ...)."""
+        _domain_guard(self._accepts, spec.asset_key)
+        upstream = None if spec.upstream is None else self.dagster_output_context(spec.upstream)
+        asset_key = None if spec.asset_key is None else dg.AssetKey(list(spec.asset_key))
+        partitions_def, subset = self._partitions(spec, asset_key)
+        return dg.InputContext(
+            name=spec.name,
+            definition_metadata=dict(spec.definition_metadata),
+            upstream_output=upstream,
+            dagster_type=self._dagster_type,
+            log_manager=self._log,
+            resource_config=dict(self._resource_config),
+            resources=self._resources_for(spec.resources),
+            asset_key=asset_key,
+            partition_key=spec.partition_key,
+            asset_partitions_subset=subset,
+            asset_partitions_def=partitions_def,
+        )

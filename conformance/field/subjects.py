@@ -1,0 +1,238 @@
+"""Published IO managers as kit subjects, each with the contexts its manager needs.
+
+A :class:`FieldTarget` is a :class:`~conformance.subject.Subject` (factory on a fresh storage
+directory, declared capabilities, values, equality) plus the context factory that drives it
+(:class:`~conformance.field.contexts.FieldContextFactory`: real Dagster contexts with
+``dagster_type``, ``resource_config`` and ``partition_expr`` metadata) and the distribution it
+comes from. Capabilities are what each package documents, nothing more:
+
+* dagster-duckdb-pandas ``DuckDBPandasIOManager`` and dagster-deltalake-polars
+  ``DeltaLakePolarsIOManager`` (``DbIOManager``): assets only (an op output is a table named
+  after the output, shared by every run and step); asset keys of one or two components
+  (schema, table), each a valid Dagster name; a partition is the rows whose
+  ``partition_expr`` column matches it; a range loads as ONE table of the rows of every
+  partition, not as a mapping (``partition_ranges`` absent); multi-partitions need one
+  ``partition_expr`` per dimension, which this trial does not model (``multi_partitions``
+  absent); durable; everything below the directory given.
+* dagster-polars ``PolarsParquetIOManager`` (a ``UPathIOManager``): everything, durable,
+  confined to ``base_dir``; values are ``polars.DataFrame`` and keep their row order.
+* dagster-aws ``S3PickleIOManager``: the bridge's subject (any picklable value) on a moto server.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import re
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import metadata as importlib_metadata
+from typing import Any
+
+from conformance.bridges.dagster_subjects import init_context, s3_pickle_io_manager_subject
+from conformance.contexts import ContextFactory, OutputSpec
+from conformance.equality import frames_equal, frames_equal_ignoring_row_order
+from conformance.field.binding import PartitionColumnBinding
+from conformance.field.contexts import FieldContextFactory
+from conformance.strategies.dataframes import PartitionKind, pandas_frames, polars_frames
+from conformance.subject import Capabilities, Subject
+
+__all__ = [
+    "PARTITION_COLUMNS",
+    "TABLE_CAPABILITIES",
+    "FieldTarget",
+    "deltalake_polars_target",
+    "duckdb_pandas_target",
+    "local_targets",
+    "partition_expr_metadata",
+    "polars_parquet_target",
+    "moto_s3",
+    "s3_pickle_target",
+    "table_asset_key",
+]
+
+PARTITION_COLUMNS: Mapping[PartitionKind, str] = {"static": "color", "time": "ts"}
+"""The column ``partition_expr`` names, per partitions kind, in the table subjects' frames."""
+
+TABLE_CAPABILITIES = Capabilities(
+    op_outputs=False,
+    assets=True,
+    partitions=True,
+    partition_ranges=False,
+    multi_partitions=False,
+    durable=True,
+    storage_root=True,
+)
+"""What a ``DbIOManager`` claims (see the module docstring)."""
+
+_DAGSTER_NAME = re.compile(r"[A-Za-z0-9_]+")
+"""What ``@asset`` accepts for a name or key-prefix component (Dagster's ``is_valid_name``)."""
+
+
+def table_asset_key(key: tuple[str, ...]) -> bool:
+    """An asset key a table manager supports: ``(table,)`` (schema ``public``) or
+    ``(schema, table)``, each component a valid Dagster name (``[A-Za-z0-9_]+``: what ``@asset``
+    accepts). Longer keys are not claimed: a ``DbIOManager`` uses the last two components only."""
+    return 1 <= len(key) <= 2 and all(_DAGSTER_NAME.fullmatch(part) for part in key)
+
+
+def partition_expr_metadata(spec: OutputSpec) -> Mapping[str, Any]:
+    """``{"partition_expr": <column>}`` for an output of a static or time partitioned asset."""
+    if spec.partitions_def is None or spec.partitions_def.kind == "multi":
+        return {}
+    kind: PartitionKind = "static" if spec.partitions_def.kind == "static" else "time"
+    return {"partition_expr": PARTITION_COLUMNS[kind]}
+
+
+@dataclass(frozen=True)
+class FieldTarget:
+    """One matrix column: the subject, the contexts that drive it, where it comes from."""
+
+    key: str
+    subject: Subject
+    contexts: ContextFactory
+    distribution: str
+
+    @property
+    def version(self) -> str:
+        """The installed version of :attr:`distribution`."""
+        return importlib_metadata.version(self.distribution)
+
+
+def _config_dict(resource: Any) -> dict[str, Any]:
+    config: dict[str, Any] = resource._convert_to_config_dictionary()
+    return config
+
+
+def duckdb_pandas_target() -> FieldTarget:
+    """dagster-duckdb-pandas ``DuckDBPandasIOManager`` on ``<directory>/kit.duckdb``."""
+    import pandas as pd  # type: ignore[import-untyped]
+    from dagster_duckdb_pandas import DuckDBPandasIOManager
+
+    contexts = FieldContextFactory(
+        typing_type=pd.DataFrame,
+        output_metadata=partition_expr_metadata,
+        accepts_asset_key=table_asset_key,
+    )
+
+    def make(directory: pathlib.Path) -> object:
+        resource = DuckDBPandasIOManager(database=str(directory / "kit.duckdb"))
+        config = _config_dict(resource)
+        contexts.bind_resource_config(config)
+        manager = resource.create_io_manager(init_context(config))
+        return PartitionColumnBinding(manager, PARTITION_COLUMNS)
+
+    subject = Subject(
+        "dagster_duckdb_pandas.DuckDBPandasIOManager",
+        make,
+        TABLE_CAPABILITIES,
+        values=pandas_frames(partition_columns={"color": "static", "ts": "time"}),
+        equals=frames_equal_ignoring_row_order,
+    )
+    return FieldTarget("duckdb-pandas", subject, contexts, "dagster-duckdb-pandas")
+
+
+def deltalake_polars_target() -> FieldTarget:
+    """dagster-deltalake-polars ``DeltaLakePolarsIOManager`` with ``root_uri=<directory>``."""
+    import polars as pl
+    from dagster_deltalake import LocalConfig
+    from dagster_deltalake_polars import DeltaLakePolarsIOManager
+
+    contexts = FieldContextFactory(
+        typing_type=pl.DataFrame,
+        output_metadata=partition_expr_metadata,
+        accepts_asset_key=table_asset_key,
+    )
+
+    def make(directory: pathlib.Path) -> object:
+        resource = DeltaLakePolarsIOManager(root_uri=str(directory), storage_options=LocalConfig())
+        config = _config_dict(resource)
+        contexts.bind_resource_config(config)
+        manager = resource.create_io_manager(init_context(config))
+        return PartitionColumnBinding(manager, PARTITION_COLUMNS)
+
+    subject = Subject(
+        "dagster_deltalake_polars.DeltaLakePolarsIOManager",
+        make,
+        TABLE_CAPABILITIES,
+        values=polars_frames(partition_columns={"color": "static", "ts": "time"}),
+        equals=frames_equal_ignoring_row_order,
+    )
+    return FieldTarget("deltalake-polars", subject, contexts, "dagster-deltalake-polars")
+
+
+def polars_parquet_target() -> FieldTarget:
+    """dagster-polars ``PolarsParquetIOManager(base_dir=<directory>)``, initialised as Dagster
+    does (``setup_for_execution`` through ``process_config_and_initialize``)."""
+    import polars as pl
+    from dagster_polars import PolarsParquetIOManager
+
+    contexts = FieldContextFactory(typing_type=pl.DataFrame)
+
+    def make(directory: pathlib.Path) -> object:
+        resource = PolarsParquetIOManager(base_dir=str(directory))
+        contexts.bind_resource_config(_config_dict(resource))
+        return resource.process_config_and_initialize()
+
+    subject = Subject(
+        "dagster_polars.PolarsParquetIOManager",
+        make,
+        Capabilities(durable=True, storage_root=True),
+        values=polars_frames(),
+        equals=frames_equal,
+    )
+    return FieldTarget("polars-parquet", subject, contexts, "dagster-polars")
+
+
+def s3_pickle_target(endpoint_url: str, bucket: str, client: object) -> FieldTarget:
+    """The bridge's dagster-aws ``S3PickleIOManager`` subject, with plain bridge contexts."""
+    from conformance.bridges.dagster import DagsterContextFactory
+
+    subject = s3_pickle_io_manager_subject(endpoint_url, bucket, client=client)
+    return FieldTarget("s3-pickle", subject, DagsterContextFactory(), "dagster-aws")
+
+
+def local_targets() -> dict[str, Callable[[], FieldTarget]]:
+    """Every target that needs no server, by key."""
+    return {
+        "duckdb-pandas": duckdb_pandas_target,
+        "polars-parquet": polars_parquet_target,
+        "deltalake-polars": deltalake_polars_target,
+    }
+
+
+@contextmanager
+def moto_s3(bucket: str = "conformance") -> Iterator[tuple[str, str, object]]:
+    """A moto S3 server on 127.0.0.1 (OS-chosen port) with ``bucket`` and dummy credentials:
+    yields ``(endpoint_url, bucket, boto3 client)``; stopped and the environment restored on
+    exit."""
+    import logging
+    import os
+
+    import boto3
+    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+
+    dummy = {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    saved = {k: os.environ.get(k) for k in dummy}
+    os.environ.update(dummy)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        client = boto3.client("s3", endpoint_url=endpoint)
+        client.create_bucket(Bucket=bucket)
+        yield endpoint, bucket, client
+    finally:
+        server.stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
