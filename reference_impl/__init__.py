@@ -68,6 +68,7 @@ from reference_impl.storage import (
     fs_io_manager,
     mem_io_manager,
 )
+from reference_impl.tables import TableColumn, TableRecord, TableSchema
 from reference_impl.types import DagsterType
 
 __all__ = [
@@ -110,6 +111,9 @@ __all__ = [
     "StaticPartitionMapping",
     "StaticPartitionsDefinition",
     "StringSource",
+    "TableColumn",
+    "TableRecord",
+    "TableSchema",
     "TimeWindow",
     "TimeWindowPartitionMapping",
     "TimeWindowPartitionsDefinition",

@@ -21,14 +21,17 @@ import builtins
 import json
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from reference_impl.asset_key import AssetKey
 from reference_impl.errors import InvalidMetadataError
+from reference_impl.tables import TableRecord, TableSchema, infer_table_schema
 
 __all__ = [
+    "TableMetadataValue",
+    "TableSchemaMetadataValue",
     "BoolMetadataValue",
     "DagsterAssetMetadataValue",
     "FloatMetadataValue",
@@ -102,6 +105,18 @@ class MetadataValue(ABC):
     def md(md_str: str) -> MarkdownMetadataValue:
         """A Markdown text. Raises ``InvalidMetadataError`` unless ``md_str`` is a ``str``."""
         return MarkdownMetadataValue(md_str)
+
+    @staticmethod
+    def table(
+        records: Sequence[TableRecord], schema: TableSchema | None = None
+    ) -> TableMetadataValue:
+        """Wrap table rows (and their schema; inferred from the first row when omitted)."""
+        return TableMetadataValue(tuple(records), schema)
+
+    @staticmethod
+    def table_schema(schema: TableSchema) -> TableSchemaMetadataValue:
+        """Wrap a table schema."""
+        return TableSchemaMetadataValue(schema)
 
     @staticmethod
     def asset(asset_key: AssetKey) -> DagsterAssetMetadataValue:
@@ -272,6 +287,45 @@ class DagsterAssetMetadataValue(MetadataValue):
         return self.asset_key
 
 
+@dataclass(frozen=True, slots=True)
+class TableMetadataValue(MetadataValue):
+    """Rows of a table, with their schema."""
+
+    records: tuple[TableRecord, ...]
+    declared_schema: TableSchema | None = None
+
+    def __post_init__(self) -> None:
+        for record in self.records:
+            _require(record, TableRecord, "MetadataValue.table records")
+        if self.declared_schema is not None:
+            _require(self.declared_schema, TableSchema, "MetadataValue.table schema")
+
+    @property
+    def schema(self) -> TableSchema:
+        """The declared schema, or one inferred from the first record."""
+        return self.declared_schema or infer_table_schema(self.records)
+
+    @property
+    def value(self) -> tuple[TableRecord, ...]:
+        """The records."""
+        return self.records
+
+
+@dataclass(frozen=True, slots=True)
+class TableSchemaMetadataValue(MetadataValue):
+    """A table's schema."""
+
+    schema: TableSchema
+
+    def __post_init__(self) -> None:
+        _require(self.schema, TableSchema, "MetadataValue.table_schema")
+
+    @property
+    def value(self) -> TableSchema:
+        """The schema."""
+        return self.schema
+
+
 def is_foreign_metadata_value(raw: object) -> bool:
     """Whether ``raw`` is another framework's metadata value (the module's interop rule)."""
     named = any(klass.__name__ == "MetadataValue" for klass in type(raw).__mro__)
@@ -285,9 +339,9 @@ def normalize_metadata_value(raw: object, key: object = None) -> MetadataValue:
     interop rule: a class named ``MetadataValue`` in its MRO and a ``value`` attribute); then
     ``str`` → text, ``float`` → float, ``bool`` → bool (checked
     before ``int``), ``int`` → int, ``list``/``dict`` → JSON, ``os.PathLike`` → path,
-    ``AssetKey`` → asset, ``None`` → null. Anything else (``tuple``, ``set``, ``bytes``,
-    ``datetime``, arbitrary objects) raises ``InvalidMetadataError``; the message names ``key``
-    when one is given.
+    ``AssetKey`` → asset, ``TableSchema`` → table schema, ``None`` → null. Anything else
+    (``tuple``, ``set``, ``bytes``, ``datetime``, arbitrary objects) raises
+    ``InvalidMetadataError``; the message names ``key`` when one is given.
     """
     if isinstance(raw, MetadataValue):
         return raw
@@ -308,13 +362,15 @@ def normalize_metadata_value(raw: object, key: object = None) -> MetadataValue:
         return PathMetadataValue(raw)
     if isinstance(raw, AssetKey):
         return DagsterAssetMetadataValue(raw)
+    if isinstance(raw, TableSchema):
+        return TableSchemaMetadataValue(raw)
     if raw is None:
         return NullMetadataValue()
     where = f" for key {key!r}" if key is not None else ""
     raise InvalidMetadataError(
         f"Could not resolve the metadata value{where} to a known type: its type is "
         f"{type(raw).__module__}.{type(raw).__qualname__}. {_WRAP_HINT} Raw values may be str, "
-        "int, float, bool, None, list, dict, os.PathLike or AssetKey."
+        "int, float, bool, None, list, dict, os.PathLike, AssetKey or TableSchema."
     )
 
 
