@@ -42,6 +42,17 @@ def _in_upstream_order(keys: Collection[str], upstream: PartitionsDefinition) ->
     return [key for key in upstream.get_partition_keys() if key in wanted]
 
 
+def _existing_in_upstream_order(
+    keys: Sequence[str], upstream: PartitionsDefinition, current_time: datetime | None
+) -> list[str]:
+    """``keys`` in upstream order; raises ``NonexistentUpstreamPartitionsError`` when any key is
+    not a partition of ``upstream``."""
+    _raise_nonexistent(
+        [key for key in keys if not upstream.has_partition_key(key, current_time)], upstream
+    )
+    return _in_upstream_order(keys, upstream)
+
+
 class PartitionMapping(ABC):
     """Maps downstream partition keys to the upstream partition keys they depend on."""
 
@@ -117,15 +128,9 @@ class IdentityPartitionMapping(PartitionMapping):
                 "IdentityPartitionMapping needs a partitioned downstream asset; use "
                 "AllPartitionMapping for an unpartitioned one."
             )
-        _raise_nonexistent(
-            [
-                key
-                for key in downstream_partition_keys
-                if not upstream_partitions_def.has_partition_key(key, current_time)
-            ],
-            upstream_partitions_def,
+        return _existing_in_upstream_order(
+            downstream_partition_keys, upstream_partitions_def, current_time
         )
-        return _in_upstream_order(downstream_partition_keys, upstream_partitions_def)
 
 
 class StaticPartitionMapping(PartitionMapping):
@@ -158,15 +163,7 @@ class StaticPartitionMapping(PartitionMapping):
             for upstream, downstream in mapping.items()
             if wanted is None or downstream & wanted
         ]
-        _raise_nonexistent(
-            [
-                key
-                for key in selected
-                if not upstream_partitions_def.has_partition_key(key, current_time)
-            ],
-            upstream_partitions_def,
-        )
-        return _in_upstream_order(selected, upstream_partitions_def)
+        return _existing_in_upstream_order(selected, upstream_partitions_def, current_time)
 
 
 class TimeWindowPartitionMapping(PartitionMapping):
@@ -303,11 +300,7 @@ class MultiToSingleDimensionPartitionMapping(PartitionMapping):
                 downstream.get_partition_key_from_str(key).keys_by_dimension[name]
                 for key in downstream_partition_keys
             ]
-            _raise_nonexistent(
-                [key for key in wanted if not upstream.has_partition_key(key, current_time)],
-                upstream,
-            )
-            return _in_upstream_order(wanted, upstream)
+            return _existing_in_upstream_order(wanted, upstream, current_time)
         if isinstance(upstream, MultiPartitionsDefinition) and not isinstance(
             downstream, MultiPartitionsDefinition
         ):
