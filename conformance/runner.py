@@ -51,11 +51,21 @@ class _Outcome:
             self.reproduction = repro if isinstance(repro, str) else None
 
 
-def _absence_reason(subject: Subject, needs: frozenset[str]) -> str | None:
+def _absence_reason(
+    subject: Subject, needs: frozenset[str], excludes: frozenset[str] = frozenset()
+) -> str | None:
     absent = subject.capabilities.absent(needs)
-    if not absent:
+    present = subject.capabilities.present(excludes)
+    if not absent and not present:
         return None
-    return "; ".join(f"capability {name!r} declared absent" for name in absent)
+    reasons = [f"capability {name!r} declared absent" for name in absent]
+    reasons += [f"capability {name!r} declared (the requirement is for managers without it)"
+                for name in present]
+    return "; ".join(reasons)
+
+
+def _not_applicable(subject: Subject, requirement: Requirement) -> str | None:
+    return _absence_reason(subject, requirement.needs, requirement.excludes)
 
 
 def _active() -> dict[str, Requirement]:
@@ -78,7 +88,7 @@ def _applicable(check: Check, subject: Subject) -> str | None:
     active = _active()
     covered = [active[rid] for rid in check.requirements if rid in active]
     reasons = [
-        _absence_reason(subject, r.needs) if r.binds is Binds.MANAGER else None for r in covered
+        _not_applicable(subject, r) if r.binds is Binds.MANAGER else None for r in covered
     ]
     if covered and all(reasons):
         return str(reasons[0])
@@ -103,7 +113,7 @@ def run_checks(
     outcomes = {rid: _Outcome() for rid in requirements}
     for rid, requirement in requirements.items():
         if requirement.binds is Binds.MANAGER:
-            reason = _absence_reason(subject, requirement.needs)
+            reason = _not_applicable(subject, requirement)
             if reason is not None:
                 outcomes[rid].record(Status.NOT_APPLICABLE, reason)
     checks = [c for c in CHECKS.values() if c.reportable & requirements.keys()]
@@ -216,7 +226,7 @@ def _run_one(
         rid
         for rid in covered
         if requirements[rid].binds is not Binds.MANAGER
-        or _absence_reason(subject, requirements[rid].needs) is None
+        or _not_applicable(subject, requirements[rid]) is None
     ]
     reason = _applicable(check, subject)
     if reason is not None:

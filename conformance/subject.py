@@ -56,6 +56,11 @@ class Capabilities:
 
     ``durable``: a new instance on the same storage sees what an earlier one stored.
     ``storage_root``: everything is stored below the directory the factory is given.
+    ``stores_none``: ``None`` is a value the manager stores (else it must refuse it, typed).
+    ``partition_range_outputs``: an output covering several partitions is stored, each
+    partition getting its own share (table managers); else such an output is refused.
+    ``concatenated_range_loads``: a range loads as one value joining the stored partitions'
+    values (``Subject.concat``), not as a mapping (``partition_ranges``).
     """
 
     op_outputs: bool = True
@@ -65,10 +70,17 @@ class Capabilities:
     multi_partitions: bool = True
     durable: bool = False
     storage_root: bool = False
+    stores_none: bool = True
+    partition_range_outputs: bool = False
+    concatenated_range_loads: bool = False
 
     def absent(self, needs: frozenset[str] | set[str]) -> tuple[str, ...]:
         """The capabilities among ``needs`` declared absent, sorted (unknown names count)."""
         return tuple(sorted(n for n in needs if not getattr(self, n, False)))
+
+    def present(self, excludes: frozenset[str] | set[str]) -> tuple[str, ...]:
+        """The capabilities among ``excludes`` declared present, sorted."""
+        return tuple(sorted(n for n in excludes if getattr(self, n, False)))
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

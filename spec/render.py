@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from spec.changelog import CHANGES, SPEC_VERSION, Change
 from spec.requirements import AREAS, Level, Requirement, iter_requirements
 
 __all__ = ["render_spec"]
@@ -37,10 +38,13 @@ def _summary(reqs: Iterable[Requirement]) -> str:
 
 def _entry(req: Requirement) -> str:
     needs = ", ".join(f"`{n}`" for n in sorted(req.needs)) or "nothing"
+    unless = ""
+    if req.excludes:
+        unless = " · not for: " + ", ".join(f"`{n}`" for n in sorted(req.excludes))
     lines = [
         f"### {req.id} — {req.title}",
         "",
-        f"**{req.level.value}** · binds: {req.binds.value} · needs: {needs}",
+        f"**{req.level.value}** · binds: {req.binds.value} · needs: {needs}{unless}",
         "",
         req.text,
     ]
@@ -51,13 +55,27 @@ def _entry(req: Requirement) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _change(change: Change) -> str:
+    ids = ", ".join(change.requirements)
+    return f"* **{change.version}**, {change.kind.value} {ids}: {change.text} *Why:* {change.why}"
+
+
+def _changelog() -> str:
+    lines = ["## Changelog", ""]
+    if not CHANGES:
+        return "\n".join([*lines, "No change since 1.0.0.", ""])
+    lines += [_change(c) for c in CHANGES]
+    return "\n".join(lines) + "\n"
+
+
 def render_spec() -> str:
     """Return the whole requirements document as Markdown."""
-    out = [_INTRO, _summary(iter_requirements())]
+    out = [_INTRO, f"Spec version {SPEC_VERSION}. " + _summary(iter_requirements())]
     for area, title in AREAS.items():
         reqs = list(iter_requirements(f"IOM-{area.value}-"))
         out.append(f"## {area.value}: {title}\n")
         out.extend(_entry(r) for r in reqs)
+    out.append(_changelog())
     return "\n".join(out)
 
 

@@ -69,6 +69,9 @@ CAPABILITIES: frozenset[str] = frozenset(
         "multi_partitions",
         "durable",
         "storage_root",
+        "stores_none",
+        "partition_range_outputs",
+        "concatenated_range_loads",
     }
 )
 """The capability names a requirement may need (``conformance.Capabilities`` has one field each)."""
@@ -95,6 +98,9 @@ class Requirement:
     """Capabilities (``conformance.Capabilities`` field names) the requirement applies under."""
     rationale: str = ""
     withdrawn: bool = False
+    excludes: frozenset[str] = field(default_factory=frozenset)
+    """Capabilities whose declaration makes the requirement not apply (a manager claiming the
+    alternative behaviour is judged by the requirement that needs it instead)."""
 
     @property
     def area(self) -> Area:
@@ -114,9 +120,10 @@ def _r(
     text: str,
     needs: tuple[str, ...] = (),
     rationale: str = "",
+    excludes: tuple[str, ...] = (),
 ) -> Requirement:
     return Requirement(rid, level, binds, title, " ".join(text.split()), frozenset(needs),
-                       " ".join(rationale.split()))
+                       " ".join(rationale.split()), excludes=frozenset(excludes))
 
 
 M, S, Y = Level.MUST, Level.SHOULD, Level.MAY

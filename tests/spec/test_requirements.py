@@ -33,6 +33,33 @@ def test_ids_are_numbered_without_gaps_per_area() -> None:
 def test_needs_only_known_capabilities() -> None:
     for req in reqs.REQUIREMENTS.values():
         assert req.needs <= reqs.CAPABILITIES, (req.id, req.needs - reqs.CAPABILITIES)
+        assert req.excludes <= reqs.CAPABILITIES, (req.id, req.excludes - reqs.CAPABILITIES)
+        assert not req.needs & req.excludes, req.id
+
+
+def test_capability_names_match_the_kit() -> None:
+    from conformance.subject import Capabilities
+
+    assert set(Capabilities.names()) == reqs.CAPABILITIES
+
+
+REQUIREMENTS_IN_1_0_0 = 65
+
+
+def test_changelog_names_real_requirements_and_every_addition() -> None:
+    from spec.changelog import CHANGES, SPEC_VERSION, ChangeKind
+
+    added: set[str] = set()
+    for change in CHANGES:
+        assert change.requirements, change
+        assert set(change.requirements) <= set(reqs.REQUIREMENTS), change
+        assert change.text.strip() and change.why.strip(), change
+        assert tuple(map(int, change.version.split("."))) <= tuple(
+            map(int, SPEC_VERSION.split("."))
+        ), change
+        if change.kind is ChangeKind.ADDED:
+            added.update(change.requirements)
+    assert len(set(reqs.REQUIREMENTS) - added) == REQUIREMENTS_IN_1_0_0
 
 
 def test_registry_covers_every_area_the_spec_promises() -> None:

@@ -171,7 +171,8 @@ def test_profiles_are_registered_but_not_loaded(pytester: pytest.Pytester) -> No
 from hypothesis import settings
 
 def test_active_profile_is_untouched():
-    assert settings._current_profile == "default"
+    # hypothesis picks "default", or "ci" when it detects a CI environment
+    assert not settings._current_profile.startswith("iomanager-")
     assert settings.get_profile("iomanager-pr").derandomize is True
 ''')
     assert pytester.runpytest_subprocess().ret == pytest.ExitCode.OK
