@@ -6,19 +6,24 @@ NOT_APPLICABLE with "no automated check" (only SHOULD/MAY may be so: see the cov
 Observations a check records with ``CheckEnv.note`` (e.g. structural refusals allowed by
 IOM-STORE-009, seen by any check) are attached to their requirement and summarised in the
 message of a passing result, so the report shows the requirement was exercised.
+
+The checks run within what the subject declares: without ``stores_none`` its values never
+include ``None`` (IOM-SEC-003 probes the refusal), and a declared asset-key domain guards the
+contexts of every manager check (:mod:`conformance.domain`; IOM-ID-014 probes outside it).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from hypothesis.errors import HypothesisException
 
 from conformance.checks import CHECKS, Check, CheckEnv, NotApplicable, RequirementViolation
 from conformance.checks.reproduce import reproduction
 from conformance.contexts import ContextFactory
+from conformance.domain import with_domain
 from conformance.profiles import Profile
 from conformance.report import Report, RequirementResult, Status
 from conformance.subject import Subject
@@ -62,6 +67,18 @@ def _absence_reason(
     reasons += [f"capability {name!r} declared (the requirement is for managers without it)"
                 for name in present]
     return "; ".join(reasons)
+
+
+def _not_none(value: object) -> bool:
+    return value is not None
+
+
+def _as_declared(subject: Subject) -> Subject:
+    """The subject whose ``values`` stay within what it declares it stores: without
+    ``stores_none``, ``None`` is never drawn as a value to store (IOM-SEC-003 probes it)."""
+    if subject.capabilities.stores_none:
+        return subject
+    return replace(subject, values=subject.values.filter(_not_none))
 
 
 def _not_applicable(subject: Subject, requirement: Requirement) -> str | None:
@@ -110,6 +127,7 @@ def run_checks(
     report, a requirement's verdict is the same with or without ``only``.
     """
     requirements = _selected(only)
+    subject = _as_declared(subject)
     outcomes = {rid: _Outcome() for rid in requirements}
     for rid, requirement in requirements.items():
         if requirement.binds is Binds.MANAGER:
@@ -168,9 +186,13 @@ def clear_context_cache() -> None:
 
 
 def _execute(check: Check, subject: Subject, contexts: ContextFactory, profile: Profile) -> _Run:
-    """Run ``check``; a context-binding check runs once per (context factory, profile)."""
+    """Run ``check``; a context-binding check runs once per (context factory, profile).
+
+    A manager or definition check gets contexts guarded by the subject's asset-key domain
+    (plain keys outside it are discarded: :mod:`conformance.domain`)."""
     if check.target != "context":
-        return _execute_now(check, subject, contexts, profile)
+        guarded = with_domain(contexts, subject.accepts_asset_key)
+        return _execute_now(check, subject, guarded, profile)
     kind = f"{type(contexts).__module__}.{type(contexts).__qualname__}"
     if kind not in _CACHEABLE_FACTORIES:
         return _execute_now(check, subject, contexts, profile)

@@ -14,7 +14,7 @@ import math
 import pathlib
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -133,6 +133,30 @@ class Subject:
     shared_instance: bool = False
     source: object = field(default=None, compare=False, repr=False)
     """The object the subject was made from (for definition checks), when known."""
+    concat: Callable[[Sequence[object]], object] | None = None
+    """Joins values into one value holding all of them (tables: their rows), in the order
+    given; what a range loads as under ``concatenated_range_loads`` (IOM-PART-019), which
+    needs it."""
+    accepts_asset_key: Callable[[tuple[str, ...]], bool] | None = None
+    """The asset keys the manager accepts (IOM-ID-014; ``None``: every key). The domain must
+    contain every key of one or two ``[A-Za-z0-9_]+`` components; plain keys outside it are
+    not drawn (discarded), and IOM-ID-014 checks that the manager refuses them."""
+
+    def __post_init__(self) -> None:
+        _validate_domain(self.name, self.accepts_asset_key)
+        caps = self.capabilities
+        if caps.concatenated_range_loads and self.concat is None:
+            raise SubjectError(
+                f"subject {self.name!r} declares concatenated_range_loads but gives no concat: "
+                "pass Subject(..., concat=...) joining a sequence of values into the one value "
+                "a range loads as (e.g. pandas.concat for DataFrames)"
+            )
+        if caps.concatenated_range_loads and caps.partition_ranges:
+            raise SubjectError(
+                f"subject {self.name!r} declares both partition_ranges (a range loads as a "
+                "mapping) and concatenated_range_loads (a range loads as one joined value); "
+                "declare partition_ranges=False"
+            )
 
     @property
     def takes_directory(self) -> bool:
@@ -154,6 +178,7 @@ class Subject:
         *,
         name: str | None = None,
         capabilities: Capabilities | None = None,
+        accepts_asset_key: Callable[[tuple[str, ...]], bool] | None = None,
     ) -> Subject:
         """Coerce ``obj`` into a Subject; raise :class:`SubjectError` when it cannot be done.
 
@@ -163,10 +188,13 @@ class Subject:
         ``handle_output`` and ``load_input``); a callable of zero args or one arg (a directory).
         Defaults: a directory factory is ``durable`` and ``storage_root``-confined; a zero-arg
         factory is neither. A manager instance whose class cannot be re-created is used as a
-        shared, non-durable singleton (see :attr:`shared_instance`).
+        shared, non-durable singleton (see :attr:`shared_instance`). ``accepts_asset_key``
+        declares an asset-key domain (IOM-ID-014; see :attr:`accepts_asset_key`).
         """
         if isinstance(obj, Subject):
             renamed = obj if name is None else replace(obj, name=name)
+            if accepts_asset_key is not None:
+                renamed = replace(renamed, accepts_asset_key=accepts_asset_key)
             return renamed if capabilities is None else replace(renamed, capabilities=capabilities)
         factory, shared = _factory_for(obj)
         takes_dir = _arity(factory) == 1
@@ -177,10 +205,31 @@ class Subject:
             capabilities=capabilities or default_caps,
             shared_instance=shared,
             source=obj,
+            accepts_asset_key=accepts_asset_key,
         )
 
 
 # --------------------------------------------------------------------------- coercion helpers
+
+
+def _validate_domain(name: str, accepts: Callable[[tuple[str, ...]], bool] | None) -> None:
+    """Raise :class:`SubjectError` unless the declared asset-key domain holds the minimum."""
+    if accepts is None:
+        return
+    if not callable(accepts):
+        raise SubjectError(
+            f"subject {name!r}: accepts_asset_key must be a callable taking an asset key (a "
+            f"tuple of str) and returning bool, not {type(accepts).__name__}"
+        )
+    from conformance.domain import missing_from_domain
+
+    missing = missing_from_domain(accepts)
+    if missing:
+        raise SubjectError(
+            f"subject {name!r} declares an asset-key domain (accepts_asset_key) that rejects "
+            f"{', '.join(missing)}: a domain must contain every key of one or two components "
+            f"matching [A-Za-z0-9_]+ (IOM-ID-014)"
+        )
 
 
 def _is_manager(obj: object) -> bool:

@@ -36,5 +36,97 @@ class Change:
     why: str
 
 
-CHANGES: tuple[Change, ...] = ()
+CHANGES: tuple[Change, ...] = (
+    Change(
+        "1.1.0",
+        ChangeKind.ADDED,
+        ("IOM-PART-018",),
+        "Range outputs store each partition's share (MUST, needs `partition_range_outputs`): "
+        "after storing an output covering several partitions (handed to the manager as a "
+        "`conformance.PartitionShares`), each partition of the range loads as its share and "
+        "partitions outside the range are unchanged.",
+        "Field trial (G2): table managers (`DbIOManager`) store single-run backfills by "
+        "replacing the rows of the range's partitions; the law they follow was unstated.",
+    ),
+    Change(
+        "1.1.0",
+        ChangeKind.ADDED,
+        ("IOM-PART-019",),
+        "Concatenated range loads (MUST, needs `concatenated_range_loads`): a range loads as "
+        "one value joining the stored partitions' values (`Subject.concat`); with "
+        "`allow_missing_partitions` missing partitions contribute nothing.",
+        "Field trial (G3): table managers load a range as one table, not as a mapping, so "
+        "nothing about their range loads was checked.",
+    ),
+    Change(
+        "1.1.0",
+        ChangeKind.SCOPED,
+        ("IOM-PART-010",),
+        "Not applicable to managers declaring `partition_range_outputs` (judged by "
+        "IOM-PART-018 instead).",
+        "Field trial (G2): storing a range output is by design for table managers, and the "
+        "rows keep their partitions, so nothing is collapsed.",
+    ),
+    Change(
+        "1.1.0",
+        ChangeKind.REVISED,
+        ("IOM-STORE-009",),
+        "A manager may also refuse to store a partition of an asset whose stored partitions "
+        "have a different partitioning (partitions definition kind, or `partition_expr`); the "
+        "refusal is a typed error and stored data stays intact.",
+        "Field trial (G4): Delta Lake refuses to change a table's partition column in place "
+        "(\"Specified table partitioning does not match table partitioning\"), the only "
+        "lossless answer; the kit reported it as a failed store (IOM-STORE-001).",
+    ),
+    Change(
+        "1.1.0",
+        ChangeKind.ADDED,
+        ("IOM-ID-014",),
+        "Asset-key domains (MUST, needs `assets`): a manager may declare the asset keys it "
+        "accepts (`Subject.accepts_asset_key`); the domain contains every key of one or two "
+        "`[A-Za-z0-9_]+` components; a key outside it is refused with a typed error "
+        "(IOM-SEC-003) or stored as a key of its own, never under another key.",
+        "Field trial (G5): a table needs a schema and a table name, so table managers accept "
+        "fewer keys than the plain keys the kit required; and `DbIOManager` silently stores "
+        "`[\"x\", \"a\", \"b\"]` in the table of `[\"a\", \"b\"]`, which no "
+        "requirement named.",
+    ),
+    Change(
+        "1.1.0",
+        ChangeKind.REVISED,
+        ("IOM-ID-011", "IOM-SEC-002"),
+        "Plain asset keys must be stored within the manager's declared asset-key domain "
+        "(IOM-ID-014), no longer beyond it.",
+        "Field trial (G5): `is_plain` admits `.`, `-`, `:`, `|`, `+` and any number of "
+        "components; `@asset` names are `[A-Za-z0-9_]+`, and a table takes one or two.",
+    ),
+    Change(
+        "1.1.0",
+        ChangeKind.REVISED,
+        ("IOM-SEC-003",),
+        "Bad input includes a value outside what the manager stores: `None`, for a manager "
+        "that does not declare `stores_none`, must be refused with a clear, typed error (never "
+        "stored or dropped silently), and the value stored earlier still loads.",
+        "Field trial (G1): managers that do not store `None` must say so in a specified way, "
+        "as IOM-DEF-004 asks for other undeclared capabilities.",
+    ),
+    Change(
+        "1.1.0",
+        ChangeKind.SCOPED,
+        ("IOM-STORE-002", "IOM-PART-017"),
+        "Need the capability `stores_none` (default true); a manager without it is judged by "
+        "IOM-SEC-003 (refuses `None`).",
+        "Field trial (G1): `DbIOManager` refuses `None` by design (Dagster never calls "
+        "`handle_output` for a `-> None` output) and a DataFrame manager has no `None`.",
+    ),
+    Change(
+        "1.1.0",
+        ChangeKind.SCOPED,
+        ("IOM-META-008",),
+        "Needs `storage_root`: the path recorded is a file below the manager's local storage "
+        "root.",
+        "Field trial (K6): for S3 the path is a key in a bucket, not a local file the kit can "
+        "find, so the check judged something the requirement does not say.",
+    ),
+)
 """Newest first."""

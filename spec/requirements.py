@@ -165,7 +165,9 @@ _ALL: tuple[Requirement, ...] = (
     _r("IOM-ID-011", M, MGR, "Distinct assets are isolated",
        """Assets whose keys differ are stored separately, including keys that collide under a
        naive join: ``["a/b"]`` and ``["a", "b"]``, ``["a_b"]`` and ``["a", "b"]``,
-       ``["a", ""]`` and ``["a"]``.""", ("assets",),
+       ``["a", ""]`` and ``["a"]``. For a manager that declares an asset-key domain
+       (``IOM-ID-014``) this holds for the keys within its domain, where every plain key is
+       stored.""", ("assets",),
        rationale="Dagster 1.13 maps ``[\"a/b\", \"c\"]`` and ``[\"a\", \"b\", \"c\"]`` to the "
                  "same file."),
     _r("IOM-ID-012", M, MGR, "Distinct partitions are isolated",
@@ -178,6 +180,16 @@ _ALL: tuple[Requirement, ...] = (
     _r("IOM-ID-013", S, MGR, "Asset storage is run independent",
        """An asset (partition) stored in one run loads in any later run: its storage location
        depends only on the asset identifier, not on run id or step key.""", ("assets",)),
+    _r("IOM-ID-014", M, MGR, "Asset-key domains",
+       """A manager may declare the asset keys it accepts (its asset-key domain). The domain
+       contains every key of one or two components matching ``[A-Za-z0-9_]+``. A key outside
+       the domain is refused with a typed error (``IOM-SEC-003``), or stored as a key of its
+       own; it is never stored under another key, so storing it never changes what a key of
+       the domain loads (keeping the last two components of ``["x", "a", "b"]``, or storing
+       ``["a-b"]`` as ``["a_b"]``, is such aliasing).""", ("assets",),
+       rationale="Table managers need a schema and a table name; Dagster's ``DbIOManager`` "
+                 "uses the last two components of a longer key, so ``[\"x\", \"a\", "
+                 "\"b\"]`` silently shares the table of ``[\"a\", \"b\"]``."),
     # ---------------------------------------------------------------- partitions
     _r("IOM-PART-001", M, CTX, "Ranges are inclusive, in definition order",
        """The partition keys of a range are the definition's keys from ``start`` to ``end``,
@@ -213,7 +225,9 @@ _ALL: tuple[Requirement, ...] = (
        ("assets", "partitions", "partition_ranges")),
     _r("IOM-PART-010", S, MGR, "Multi-partition outputs are refused, not collapsed",
        """A manager that cannot store an output covering several partitions raises when asked
-       to, instead of storing the value under one key.""", ("assets", "partitions")),
+       to, instead of storing the value under one key. (A manager that can, declaring
+       ``partition_range_outputs``, stores each partition's share instead: ``IOM-PART-018``.)""",
+       ("assets", "partitions"), excludes=("partition_range_outputs",)),
     _r("IOM-PART-011", M, CTX, "Time window of a range",
        """For a time-partitioned context, ``asset_partitions_time_window`` is the half-open
        interval from the start of the first covered window to the end of the last; windows
@@ -239,8 +253,29 @@ _ALL: tuple[Requirement, ...] = (
        ("assets", "partitions", "multi_partitions")),
     _r("IOM-PART-017", S, MGR, "Stored None survives in range mappings",
        """A partition whose stored value is ``None`` appears in a loaded range mapping with value
-       ``None``.""", ("assets", "partitions", "partition_ranges"),
+       ``None``.""", ("assets", "partitions", "partition_ranges", "stores_none"),
        rationale="Dagster 1.13 drops such entries, indistinguishable from missing partitions."),
+    _r("IOM-PART-018", M, MGR, "Range outputs store each partition's share",
+       """Storing an output that covers several partitions stores each partition's share of
+       it: afterwards every partition of the range loads as its share, and every partition
+       outside the range loads what it loaded before. The conformance kit hands such an output
+       to ``handle_output`` as a ``conformance.PartitionShares`` (a read-only mapping from each
+       partition key of the range, in range order, to its share); a subject whose asset body
+       returns one value for the range (a table: the rows of every share, each row carrying
+       its partition in the ``partition_expr`` column) wraps its manager to build that value
+       from the shares.""", ("assets", "partitions", "partition_range_outputs"),
+       rationale="Table managers (Dagster's ``DbIOManager``) store a single-run backfill by "
+                 "replacing exactly the rows of the range's partitions; nothing collapses, "
+                 "since every row carries its partition."),
+    _r("IOM-PART-019", M, MGR, "Concatenated range loads join the partitions' values",
+       """Loading an input that covers several partitions returns one value joining the values
+       stored for the range's partitions (the subject's ``concat``; for tables, one table
+       holding their rows), equal to it under the subject's equality (a table has no row
+       order). With ``allow_missing_partitions`` truthy in the input's definition metadata, a
+       partition never stored contributes nothing; without it the load raises
+       (``IOM-PART-007``).""", ("assets", "partitions", "concatenated_range_loads"),
+       rationale="Table managers load a range as one table of the rows of every partition in "
+                 "it (one query over the partition column), not as a mapping."),
     # ---------------------------------------------------------------- metadata
     _r("IOM-META-001", M, CTX, "Raw metadata values are normalized",
        """``add_output_metadata`` accepts ``str``, ``int``, ``float``, ``bool``, ``None``,
@@ -266,8 +301,8 @@ _ALL: tuple[Requirement, ...] = (
        """Everything a manager passes to ``add_output_metadata`` during one ``handle_output``
        call is valid metadata with keys not already recorded on that context."""),
     _r("IOM-META-008", Y, MGR, "Path metadata",
-       """A manager that stores to a path records it as ``path`` metadata when the stored value
-       is not ``None``."""),
+       """A manager that stores to a path below its storage root records it as ``path``
+       metadata when the stored value is not ``None``.""", ("storage_root",)),
     _r("IOM-META-009", M, CTX, "Recorded metadata and events are readable",
        """Metadata added with ``add_output_metadata`` and events logged with ``log_event`` can
        be read back from the context afterwards, in the order they were recorded."""),
@@ -279,7 +314,9 @@ _ALL: tuple[Requirement, ...] = (
        """Loading an input whose upstream output was stored returns a value equal to the one
        stored."""),
     _r("IOM-STORE-002", M, MGR, "None round trips",
-       """Storing ``None`` and loading it back returns ``None``."""),
+       """Storing ``None`` and loading it back returns ``None``. Applies to managers that
+       declare they store ``None``; the others refuse it (``IOM-SEC-003``).""",
+       ("stores_none",)),
     _r("IOM-STORE-003", M, MGR, "Overwrite",
        """Storing again under the same identifier replaces the earlier value."""),
     _r("IOM-STORE-004", M, MGR, "Persistence across instances",
@@ -306,11 +343,15 @@ _ALL: tuple[Requirement, ...] = (
        partition ``p`` of asset ``["x"]``), or when they are siblings of different kinds under
        the same parent (asset ``["a", "b"]`` and partition ``p`` of asset ``["a"]``; an op output
        and an asset). The kinds are: op output, unpartitioned asset, partition of an asset. A
-       multi-partition key counts as one component per dimension. No other refusal of a plain
-       identifier is allowed.""",
+       multi-partition key counts as one component per dimension. A manager may also refuse to
+       store a partition (or a range of partitions) of an asset whose stored partitions have a
+       different partitioning: a partitions definition of another kind (static, time window,
+       multi) or another ``partition_expr`` in the output's definition metadata; the refusal is
+       a typed error and the stored data stays intact. No other refusal of a plain identifier
+       is allowed.""",
        rationale="A file cannot also be a directory, and a directory of partitions cannot also "
                  "hold assets; refusing is the only lossless answer for a layout that keeps "
-                 "Dagster's paths."),
+                 "Dagster's paths. A table cannot change its partition column in place."),
     # ---------------------------------------------------------------- security
     _r("IOM-SEC-001", M, MGR, "Confinement to the storage root",
        """Whatever the asset keys, partition keys, run ids, step keys, names and mapping keys,
@@ -320,10 +361,15 @@ _ALL: tuple[Requirement, ...] = (
     _r("IOM-SEC-002", M, MGR, "Path syntax in keys is data",
        """Key components such as ``..``, ``.``, ``/``, absolute paths, empty strings, unicode
        and very long strings are either stored and loaded back like any other key or rejected
-       with a typed error; they are never interpreted as paths."""),
+       with a typed error; they are never interpreted as paths. Plain components (letters,
+       digits, ``_ . : | + -``) are stored, for asset keys within the manager's declared
+       asset-key domain (``IOM-ID-014``)."""),
     _r("IOM-SEC-003", M, MGR, "Bad input is a clear, typed error",
        """A manager rejects input it cannot handle with an exception (never a crash or a bare
-       ``AssertionError``) whose message says what was wrong, and stored values stay intact."""),
+       ``AssertionError``) whose message says what was wrong, and stored values stay intact.
+       Bad input includes a value outside what the manager stores: ``None``, for a manager that
+       does not declare it stores ``None``, is refused (never stored or dropped silently) and
+       the value stored earlier under that identifier still loads."""),
     _r("IOM-SEC-004", S, MGR, "Missing data error type",
        """The error raised for missing data is a ``LookupError`` or an ``OSError`` (such as
        ``KeyError`` or ``FileNotFoundError``), so callers can tell it from a bug."""),

@@ -49,6 +49,7 @@ __all__ = [
     "is_plain_spec",
     "outputs_for",
     "directory_kinds",
+    "partitioning_of",
     "kinds_clash",
     "structurally_related",
 ]
@@ -270,6 +271,41 @@ class StoredEntry:
 
     spec: OutputSpec
     value: object
+    partitioning: Partitioning | None = None
+    """The partitioning the store gave its asset's data (:func:`partitioning_of`)."""
+
+
+Partitioning = tuple[str, str | None]
+"""How an asset's stored partitions are laid out (IOM-STORE-009): the partitions definition's
+family (``static``, ``time window`` or ``multi``) and its ``partition_expr`` definition
+metadata (``repr``; ``None`` when absent)."""
+
+
+def _family(partitions_def: PartitionsSpec) -> str:
+    if partitions_def.kind in ("static", "multi"):
+        return partitions_def.kind
+    return "time window"
+
+
+def partitioning_of(spec: OutputSpec, context: Any = None) -> Partitioning | None:
+    """The partitioning a partition (or range) output gives its asset's stored data, or
+    ``None`` for an op output or an unpartitioned asset. ``partition_expr`` is read from the
+    built ``context``'s definition metadata when given (a context factory may add it), else from
+    ``spec``."""
+    if spec.asset_key is None or spec.partitions_def is None:
+        return None
+    if spec.partition_key is None and spec.partition_key_range is None:
+        return None
+    metadata: Mapping[str, object] = spec.definition_metadata
+    if context is not None:
+        try:
+            found = context.definition_metadata
+        except Exception:
+            found = None
+        if isinstance(found, Mapping):
+            metadata = found
+    expr = metadata.get("partition_expr")
+    return (_family(spec.partitions_def), None if expr is None else repr(expr))
 
 
 # --------------------------------------------------------------------------- harness
@@ -363,12 +399,34 @@ class Harness:
         """Whether ``spec``'s value may be gone (IOM-ID-012); it then loads itself or raises."""
         return identity_of(self._scoped(spec)) in self.maybe_lost
 
-    def _record_stored(self, spec: OutputSpec, value: object) -> None:
+    def _record_stored(
+        self, spec: OutputSpec, value: object, partitioning: Partitioning | None = None
+    ) -> None:
         ident = identity_of(self._scoped(spec))
         self.maybe_lost.pop(ident, None)
         for other in [i for i in self.stored if _same_asset_other_kind(i, ident)]:
             self.maybe_lost[other] = self.stored.pop(other)
-        self.stored[ident] = StoredEntry(spec, value)
+        self.stored[ident] = StoredEntry(spec, value, partitioning)
+
+    def _record_range(
+        self,
+        spec: OutputSpec,
+        keys: Sequence[str],
+        value: object,
+        partitioning: Partitioning | None,
+    ) -> None:
+        """A stored range output: each partition of the range now holds its share of
+        ``value`` (a ``PartitionShares`` with exactly the range's keys), or, for any other
+        value, something the model does not know (the partitions leave the model)."""
+        shares = value if isinstance(value, Mapping) and set(value) == set(keys) else None
+        for key in keys:
+            one = replace(spec, partition_key=key, partition_key_range=None)
+            if shares is not None:
+                self._record_stored(one, shares[key], partitioning)
+            else:
+                ident = identity_of(self._scoped(one))
+                self.stored.pop(ident, None)
+                self.maybe_lost.pop(ident, None)
 
     def structural_conflicts(self, spec: OutputSpec) -> list[StoredEntry]:
         """Stored (or maybe-lost) identifiers other than ``spec``'s that conflict with it under
@@ -393,10 +451,37 @@ class Harness:
                 found.append(entry)
         return found
 
-    def _refusal_allowed(self, spec: OutputSpec, error: Exception) -> bool:
-        """IOM-STORE-009: a clear refusal justified by a stored conflicting identifier, with every
-        stored value of the conflict still intact (checked here; IOM-SEC-003 otherwise)."""
-        conflicts = self.structural_conflicts(spec)
+    def partitioning_conflicts(
+        self, spec: OutputSpec, partitioning: Partitioning | None
+    ) -> list[StoredEntry]:
+        """Stored (or maybe-lost) partitions of ``spec``'s asset whose partitioning differs from
+        ``partitioning``, the one ``spec`` (a partition or range output) gives it
+        (IOM-STORE-009: a table cannot change its partitioning in place)."""
+        if partitioning is None or spec.asset_key is None:
+            return []
+        asset = tuple(self._scoped(spec).asset_key or ())
+        return [
+            entry
+            for ident, entry in [*self.stored.items(), *self.maybe_lost.items()]
+            if ident[0] == "asset"
+            and ident[1] == asset
+            and entry.partitioning is not None
+            and entry.partitioning != partitioning
+        ]
+
+    def _refusal_allowed(
+        self, spec: OutputSpec, error: Exception, partitioning: Partitioning | None = None
+    ) -> bool:
+        """IOM-STORE-009: a clear refusal justified by a stored conflicting identifier, or by
+        stored partitions of the same asset with another partitioning, with every stored value
+        of the conflict still intact (checked here; IOM-SEC-003 otherwise)."""
+        structural = self.structural_conflicts(spec)
+        repartitioned = [
+            e
+            for e in self.partitioning_conflicts(spec, partitioning)
+            if all(e is not other for other in structural)
+        ]
+        conflicts = structural + repartitioned
         if not conflicts:
             return False
         problem = clear_rejection_problem(error)
@@ -418,11 +503,17 @@ class Harness:
                     self.counterexample(),
                 )
         if self.on_note is not None:
-            first = conflicts[0].spec
+            first = conflicts[0]
+            why = (
+                f"conflicts with stored {_describe_spec(first.spec)}"
+                if structural
+                else f"stored {_describe_spec(first.spec)} is partitioned differently: "
+                f"{_describe_partitioning(first.partitioning)}, not "
+                f"{_describe_partitioning(partitioning)}"
+            )
             self.on_note(
                 "IOM-STORE-009",
-                f"refused {_describe_spec(spec)} (conflicts with stored "
-                f"{_describe_spec(first)}): {_describe_error(error)[:160]}",
+                f"refused {_describe_spec(spec)} ({why}): {_describe_error(error)[:160]}",
             )
         return True
 
@@ -465,6 +556,7 @@ class Harness:
             # the framework itself refuses this key: it never reaches a manager
             self.trace[-1]["context_refused"] = _describe_error(error)
             return False
+        partitioning = partitioning_of(spec, context)
         try:
             self.manager.handle_output(context, value)
         except BaseException as error:
@@ -479,7 +571,10 @@ class Harness:
             if (
                 not (may_fail or not plain)
                 # a BaseException (a panic) is never an allowed structural refusal
-                and not (isinstance(error, Exception) and self._refusal_allowed(spec, error))
+                and not (
+                    isinstance(error, Exception)
+                    and self._refusal_allowed(spec, error, partitioning)
+                )
             ):
                 raise RequirementViolation(
                     requirement,
@@ -493,7 +588,11 @@ class Harness:
                     "IOM-SEC-003", f"handle_output rejected input unclearly: {problem}"
                 ) from error
             return False
-        self._record_stored(spec, value)
+        if spec.asset_key is not None and spec.partition_key_range is not None:
+            keys = [str(k) for k in context.asset_partition_keys]
+            self._record_range(spec, keys, value, partitioning)
+        else:
+            self._record_stored(spec, value, partitioning)
         return True
 
     def load(self, spec: InputSpec, *, requirement: str = "IOM-STORE-001") -> object:
@@ -529,6 +628,13 @@ class Harness:
 
 def _describe_error(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
+
+
+def _describe_partitioning(partitioning: Partitioning | None) -> str:
+    if partitioning is None:
+        return "unpartitioned"
+    family, expr = partitioning
+    return family if expr is None else f"{family} by partition_expr {expr}"
 
 
 def _describe_spec(spec: OutputSpec) -> str:
@@ -567,6 +673,9 @@ def _brief(value: object) -> object:
 
 
 # --------------------------------------------------------------------------- environment
+
+_DISTINCT: dict[tuple[Subject, int], tuple[object, ...]] = {}
+"""Cache of :meth:`CheckEnv.n_distinct_values` (a search over frames takes up to a second)."""
 
 
 @dataclass
@@ -609,6 +718,39 @@ class CheckEnv:
                 ),
             )
         return self._distinct
+
+    def n_distinct_values(self, n: int) -> tuple[object, ...]:
+        """``n`` values of the subject's ``values`` strategy, none ``None`` or callable, no two
+        equal under its ``equals`` (deterministic, and computed once per subject and ``n``), for
+        explicit examples: a probe stores what the subject stores, never a fixed Python value
+        a typed manager (a DataFrame manager) would refuse."""
+        key: tuple[Subject, int] | None = (self.subject, n)
+        try:
+            cached = _DISTINCT.get((self.subject, n))
+        except TypeError:  # an unhashable field: compute every time
+            key, cached = None, None
+        if cached is not None:
+            return cached
+        equals = self.subject.equals
+        found = tuple(
+            find(
+                st.lists(self.subject.values, min_size=n, max_size=n),
+                lambda vs: (
+                    all(v is not None and not callable(v) for v in vs)
+                    and not any(equals(vs[i], vs[j]) for i in range(n) for j in range(i))
+                ),
+                settings=settings(
+                    database=None,
+                    derandomize=True,
+                    max_examples=1000,
+                    deadline=None,
+                    phases=[Phase.generate],
+                ),
+            )
+        )
+        if key is not None:
+            _DISTINCT[key] = found
+        return found
 
     def new_world(self) -> tuple[pathlib.Path, pathlib.Path | None]:
         """A fresh sandbox directory and, for directory subjects, the storage root inside it.

@@ -242,11 +242,11 @@ def _path_text(item: Any) -> str | None:
 
 @check("IOM-META-008")
 def path_metadata(env: CheckEnv) -> None:
-    """Law: when a directory-backed manager records ``path`` metadata for a stored (non-None)
-    value, it names where the value is: a local path is an existing file inside the storage root
-    (a URL, e.g. memory://, only has to be non-empty). Not applicable to managers without a
-    storage directory; a manager that records no path metadata is reported as not applicable
-    too (the requirement is a MAY). IOM-META-008."""
+    """Law: when a manager confined to its storage directory records ``path`` metadata for a
+    stored (non-None) value, it names where the value is: a local path is an existing file
+    inside the storage root (a URL, e.g. memory://, only has to be non-empty). Needs
+    ``storage_root`` (a key in a bucket is not a local file, K6); a manager that records no path
+    metadata is reported as not applicable too (the requirement is a MAY). IOM-META-008."""
     if not env.subject.takes_directory:
         raise NotApplicable("the subject is not directory-backed (its factory takes no directory)")
     seen: list[str] = []

@@ -193,13 +193,14 @@ def partitions_isolated(env: CheckEnv) -> None:
                 h.counterexample(loaded=loaded),
             )
 
+    *probe_vals, probe_plain = env.n_distinct_values(len(ISOLATION_PROBE.keys) + 1)
     env.run(
         body,
         explicit=[
             {
                 "case": (("x",), ISOLATION_PROBE, ISOLATION_PROBE.keys),
-                "vals": ["dot", "p", "dotdot", "P"],
-                "plain": "unpartitioned",
+                "vals": probe_vals,
+                "plain": probe_plain,
                 "plain_first": first,
             }
             for first in (False, True)
@@ -311,7 +312,12 @@ def multi_partition_round_trip(env: CheckEnv) -> None:
     probe_keys = tuple(MULTI_ORDER_PROBE.build().get_partition_keys())
     env.run(
         body,
-        explicit=[{"case": (("m",), MULTI_ORDER_PROBE, probe_keys), "vals": list(range(9))}],
+        explicit=[
+            {
+                "case": (("m",), MULTI_ORDER_PROBE, probe_keys),
+                "vals": list(env.n_distinct_values(len(probe_keys))),
+            }
+        ],
         case=_cases(multi_partitions_specs(), size=2),
         vals=st.lists(env.subject.values.filter(lambda v: v is not None), min_size=2, max_size=2),
     )
@@ -407,7 +413,10 @@ def range_order(env: CheckEnv) -> None:
                 h.counterexample(loaded=loaded),
             )
 
-    probe = {"case": (("x",), ORDER_PROBE, ORDER_PROBE.keys[:4]), "vals": [1, 2, 3, 4]}
+    probe = {
+        "case": (("x",), ORDER_PROBE, ORDER_PROBE.keys[:4]),
+        "vals": list(env.n_distinct_values(4)),
+    }
     _range_check(env, "IOM-PART-015", body, explicit=(probe,))
 
 
@@ -422,5 +431,9 @@ def range_keeps_none(env: CheckEnv) -> None:
         if loaded is not None:
             _expect_mapping(h, "IOM-PART-017", loaded, dict(zip(case[2], vals, strict=False)))
 
-    probe = {"case": (("x",), ORDER_PROBE, ORDER_PROBE.keys[1:5]), "vals": [1, None, 3, 4]}
+    first, third, fourth = env.n_distinct_values(3)
+    probe = {
+        "case": (("x",), ORDER_PROBE, ORDER_PROBE.keys[1:5]),
+        "vals": [first, None, third, fourth],
+    }
     _range_check(env, "IOM-PART-017", body, with_none=True, explicit=(probe,))

@@ -57,6 +57,8 @@ def reproduction(
             directory_note=" (pass a fresh, empty directory)" if takes_directory else "",
         )
     ]
+    if any("PartitionShares(" in str(step.get("value_repr", "")) for step in steps):
+        lines.append("from conformance import PartitionShares  # a range output's value\n")
     for step in steps:
         op = step.get("op")
         note = f"  # raised {step['raised']}" if "raised" in step else ""

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import pathlib
+from dataclasses import replace
 
 from hypothesis import strategies as st
 
-from conformance.checks.base import CheckEnv, Harness, RequirementViolation, check
+from conformance.checks.base import (
+    CheckEnv,
+    Harness,
+    NotApplicable,
+    RequirementViolation,
+    check,
+    outputs_for,
+)
 from conformance.contexts import OutputSpec, PartitionsSpec
 from conformance.strategies.contexts import input_spec_for, op_output_specs
 from conformance.strategies.keys import asset_keys
@@ -135,9 +143,10 @@ def confined_to_root(env: CheckEnv) -> None:
                 h.counterexample(changed=changed),
             )
 
+    probe = env.distinct_values()[0]  # a value the subject stores (K1), never a fixed one
     env.run(
         body,
-        explicit=[{"out": out, "value": 42} for out in adversarial_outputs(env)],
+        explicit=[{"out": out, "value": probe} for out in adversarial_outputs(env)],
         out=_exotic(env),
         value=env.subject.values,
     )
@@ -146,8 +155,10 @@ def confined_to_root(env: CheckEnv) -> None:
 @check("IOM-SEC-002", "IOM-SEC-003")
 def path_syntax_is_data(env: CheckEnv) -> None:
     """Law: an exotic key either round-trips or is rejected with a clear typed error, and a
-    plain value stored before stays intact either way; the deterministic adversarial outputs
-    of IOM-SEC-001 always run first. IOM-SEC-002/003."""
+    plain value stored before stays intact either way (when it does not, and the same value
+    does not round-trip under a fresh identifier either, the failure is IOM-STORE-001, not
+    damage done by the exotic key); the deterministic adversarial outputs of IOM-SEC-001 always
+    run first. IOM-SEC-002/003."""
 
     def body(h: Harness, out: OutputSpec, value: object, anchor_value: object) -> None:
         anchor = OutputSpec(run_id="anchor-run", step_key="anchor", name="result")
@@ -161,19 +172,101 @@ def path_syntax_is_data(env: CheckEnv) -> None:
                 raise RequirementViolation(
                     "IOM-SEC-002", f"exotic key loaded {loaded!r}", h.counterexample(loaded=loaded)
                 )
-        kept = h.load(input_spec_for(anchor), requirement="IOM-SEC-003")
-        if not h.subject.equals(kept, anchor_value):
+        ok, kept = h.load_outcome(input_spec_for(anchor))
+        if not ok or not h.subject.equals(kept, anchor_value):
+            rid = _blame(h, anchor, anchor_value)
             raise RequirementViolation(
-                "IOM-SEC-003", f"an unrelated value became {kept!r}", h.counterexample(loaded=kept)
+                rid,
+                "an unrelated value stored before "
+                + (f"no longer loads ({kept!r})" if not ok else f"became {kept!r}")
+                + _NEVER_ROUND_TRIPS.get(rid, ""),
+                h.counterexample(loaded=kept),
             )
 
+    exotic_value, anchor_value = env.distinct_values()  # what the subject stores (K1)
     env.run(
         body,
         explicit=[
-            {"out": out, "value": "exotic", "anchor_value": "anchor"}
+            {"out": out, "value": exotic_value, "anchor_value": anchor_value}
             for out in adversarial_outputs(env)
         ],
         out=_exotic(env),
         value=env.subject.values,
         anchor_value=env.subject.values,
+    )
+
+
+_NEVER_ROUND_TRIPS = {
+    "IOM-STORE-001": "; the value does not round-trip under a fresh identifier either"
+}
+"""What a message adds when :func:`_blame` finds the value never round-trips."""
+
+
+def _blame(h: Harness, spec: OutputSpec, value: object) -> str:
+    """Which law a lost ``value`` of ``spec`` breaks: IOM-SEC-003 (the probe damaged it) when
+    ``value`` round-trips under a fresh identifier of the same kind, else IOM-STORE-001 (it never
+    round-trips, whatever the probe did)."""
+    key = spec.asset_key
+    fresh = replace(
+        spec,
+        run_id=None if spec.run_id is None else f"{spec.run_id}-check",
+        asset_key=None if key is None else (*key[:-1], f"{key[-1]}_check"),
+    )
+    if not h.store(fresh, value, may_fail=True):
+        return "IOM-STORE-001"
+    ok, loaded = h.load_outcome(input_spec_for(fresh))
+    return "IOM-SEC-003" if ok and h.subject.equals(loaded, value) else "IOM-STORE-001"
+
+
+def _none_probes(env: CheckEnv) -> list[OutputSpec]:
+    """One op output and one asset (within the capabilities) for the explicit None probes."""
+    caps = env.subject.capabilities
+    probes: list[OutputSpec] = []
+    if caps.op_outputs:
+        probes.append(OutputSpec(run_id="run-1", step_key="op", name="result"))
+    if caps.assets:
+        probes.append(OutputSpec(run_id="run-1", step_key="s", name="result", asset_key=("a",)))
+    return probes
+
+
+@check("IOM-SEC-003")
+def none_is_refused_unless_declared(env: CheckEnv) -> None:
+    """Law: a subject that does not declare ``stores_none`` refuses ``None`` as input it does not
+    store: after storing a value v under X, storing ``None`` under X raises a clear, typed error
+    (an ``Exception`` with a message, not a bare ``AssertionError``), and X still loads v.
+    Storing ``None`` without an error (kept, or silently dropped) breaks the law, and so does
+    losing v (unless v does not round-trip under a fresh identifier either: that is
+    IOM-STORE-001). Not applicable to subjects that store ``None`` (IOM-STORE-002 checks them).
+    IOM-SEC-003."""
+    if env.subject.capabilities.stores_none:
+        raise NotApplicable("the subject declares stores_none: IOM-STORE-002 applies instead")
+
+    def body(h: Harness, out: OutputSpec, value: object) -> None:
+        if not h.store(out, value):
+            return  # a refused plain store was judged by the harness (IOM-STORE-009/001)
+        if h.store(out, None, may_fail=True):  # a raise was checked to be clear (IOM-SEC-003)
+            raise RequirementViolation(
+                "IOM-SEC-003",
+                "handle_output accepted None without an error, but the subject does not declare "
+                "stores_none: a value outside what the manager stores must be refused with a "
+                "typed error",
+                h.counterexample(),
+            )
+        ok, loaded = h.load_outcome(input_spec_for(out))
+        if not ok or not h.subject.equals(loaded, value):
+            rid = _blame(h, out, value)
+            raise RequirementViolation(
+                rid,
+                "after refusing None, the value stored earlier under the same identifier "
+                + (f"no longer loads ({loaded!r})" if not ok else f"became {loaded!r}")
+                + _NEVER_ROUND_TRIPS.get(rid, ""),
+                h.counterexample(loaded=loaded, expected=value),
+            )
+
+    value = env.distinct_values()[0]
+    env.run(
+        body,
+        explicit=[{"out": out, "value": value} for out in _none_probes(env)],
+        out=outputs_for(env.subject),
+        value=env.subject.values.filter(lambda v: v is not None),
     )

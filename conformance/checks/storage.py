@@ -37,7 +37,9 @@ def _expect_equal(
 
 @check("IOM-STORE-001", "IOM-STORE-002")
 def round_trip(env: CheckEnv) -> None:
-    """Law: load_input(input for X) == the value stored by handle_output(X), None included.
+    """Law: load_input(input for X) == the value stored by handle_output(X), None included
+    when the subject declares ``stores_none`` (else None is never stored here: IOM-SEC-003
+    checks it is refused).
 
     IOM-STORE-001 (round trip), IOM-STORE-002 (None round trips)."""
 
@@ -46,7 +48,10 @@ def round_trip(env: CheckEnv) -> None:
         if h.store(out, value, requirement=rid):
             _expect_equal(h, rid, h.load(input_spec_for(out), requirement=rid), value, "round trip")
 
-    env.run(body, out=outputs_for(env.subject, exotic=True), value=st.none() | env.subject.values)
+    values = env.subject.values
+    if env.subject.capabilities.stores_none:
+        values = st.none() | values
+    env.run(body, out=outputs_for(env.subject, exotic=True), value=values)
 
 
 @check("IOM-STORE-003")
@@ -275,10 +280,11 @@ def structural_refusals(env: CheckEnv) -> None:
                 rid = _isolation_requirement(first, second)
             _expect_equal(h, rid, loaded, value, "both prefix-related values stored")
 
+    first_value, second_value = env.distinct_values()  # what the subject stores (K1)
     before = len(env.notes.get("IOM-STORE-009", ()))
     env.run(
         body,
-        explicit=[{"case": case, "a": "first", "b": "second"} for case in cases],
+        explicit=[{"case": case, "a": first_value, "b": second_value} for case in cases],
         case=st.sampled_from(cases),
         a=env.subject.values,
         b=env.subject.values,

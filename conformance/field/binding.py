@@ -13,8 +13,15 @@ column; a downstream asset can rely on every row it loads for ``p`` carrying ``p
   (an ``AssertionError`` otherwise: a wrong row is a failed load), then the column is set back
   to the unbound placeholder, so the loaded frame compares equal to the frame drawn.
 
-Nothing else is changed: a non-frame value, an unpartitioned context and an output covering
-several partitions (which the manager must refuse, IOM-PART-010) pass through untouched.
+* ``handle_output`` of a range (an output covering several partitions, IOM-PART-018): the kit
+  hands a :class:`~conformance.shares.PartitionShares` (partition key -> frame); the binding
+  stamps each share's partition column with its own partition, concatenates the shares into
+  one frame, and hands that to the manager, as an asset body materializing the range in one
+  run would return it.
+
+Nothing else is changed: a non-frame value, an unpartitioned context, and a range output whose
+value is not a ``PartitionShares`` of frames with exactly the range's keys pass through
+untouched.
 """
 
 from __future__ import annotations
@@ -23,8 +30,10 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
+from conformance.shares import PartitionShares
 from conformance.strategies.dataframes import (
     PartitionKind,
+    concat_frames,
     fill_partition_column,
     placeholder,
 )
@@ -78,17 +87,38 @@ class PartitionColumnBinding:
         return "time"
 
     def handle_output(self, context: Any, obj: object) -> None:
-        """Fill the partition column of a one-partition output, then store."""
+        """Fill the partition column of a one-partition output, or stamp and concatenate the
+        shares of a range output, then store."""
         kind = self._kind(context)
         column = self.columns.get(kind) if kind is not None else None
-        if column is not None and _is_frame(obj) and len(context.asset_partition_keys) == 1:
-            value: object = (
-                _naive(context.asset_partitions_time_window.start)
-                if kind == "time"
-                else context.asset_partition_key
-            )
-            obj = fill_partition_column(obj, column, value)
+        if column is not None and kind is not None:
+            keys = [str(k) for k in context.asset_partition_keys]
+            if _is_frame(obj) and len(keys) == 1:
+                obj = fill_partition_column(obj, column, self._bound(context, kind, keys[0]))
+            elif (
+                isinstance(obj, PartitionShares)
+                and len(keys) > 1
+                and set(obj) == set(keys)
+                and all(_is_frame(share) for share in obj.values())
+            ):
+                obj = concat_frames(
+                    [
+                        fill_partition_column(share, column, self._bound(context, kind, key))
+                        for key, share in obj.items()
+                    ]
+                )
         self.manager.handle_output(context, obj)
+
+    @staticmethod
+    def _bound(context: Any, kind: PartitionKind, key: str) -> object:
+        """What the partition column holds for partition ``key``: the key itself (static) or
+        the start of its time window (naive wall-clock time of the definition's timezone)."""
+        if kind == "static":
+            return key
+        if len(context.asset_partition_keys) == 1:
+            return _naive(context.asset_partitions_time_window.start)
+        window = context.asset_partitions_def.time_window_for_partition_key(key)
+        return _naive(window.start)
 
     def load_input(self, context: Any) -> object:
         """Load, check every row's partition column, and unbind it."""

@@ -13,11 +13,9 @@ Dagster runs always give a manager and the plain bridge leaves empty:
   output spec by ``output_metadata``: e.g. ``partition_expr`` naming the partition column of
   the definition's kind.
 
-``accepts_asset_key`` declares the asset keys a manager supports (a table needs SQL identifiers
-for its schema and table names). A *plain* key (one every manager must accept, see
-``conformance.strategies.keys.is_plain``) outside that domain is rejected with
-``hypothesis.reject()``: the example is discarded, never counted as a pass. Adversarial keys are
-always kept: the manager must store them as data or refuse them clearly (IOM-SEC-002/003).
+The asset keys a manager supports (a table needs SQL identifiers for its schema and table
+names) are declared on its Subject (``Subject.accepts_asset_key``), not here: the runner guards
+every context factory with that domain (:mod:`conformance.domain`, IOM-ID-014).
 """
 
 from __future__ import annotations
@@ -27,23 +25,12 @@ from dataclasses import replace
 from typing import Any
 
 import dagster as dg
-from hypothesis import reject
 
 from conformance.bridges.dagster.factory import RUN_ID_PLACEHOLDER, DagsterContextFactory
 from conformance.contexts import InputSpec, OutputSpec
-from conformance.strategies.keys import is_plain
 from spec.contexts import InputContextLike
 
 __all__ = ["FieldContextFactory"]
-
-
-def _domain_guard(
-    accepts: Callable[[tuple[str, ...]], bool] | None, key: tuple[str, ...] | None
-) -> None:
-    if accepts is None or key is None:
-        return
-    if all(is_plain(part) for part in key) and not accepts(key):
-        reject()
 
 
 class FieldContextFactory(DagsterContextFactory):
@@ -56,14 +43,12 @@ class FieldContextFactory(DagsterContextFactory):
         *,
         typing_type: type | None = None,
         output_metadata: Callable[[OutputSpec], Mapping[str, Any]] | None = None,
-        accepts_asset_key: Callable[[tuple[str, ...]], bool] | None = None,
     ) -> None:
         super().__init__()
         self._dagster_type = (
             None if typing_type is None else dg.PythonObjectDagsterType(typing_type)
         )
         self._output_metadata = output_metadata
-        self._accepts = accepts_asset_key
         self._resource_config: Mapping[str, Any] = {}
 
     def bind_resource_config(self, config: Mapping[str, Any]) -> None:
@@ -78,7 +63,6 @@ class FieldContextFactory(DagsterContextFactory):
 
     def dagster_output_context(self, spec: OutputSpec) -> dg.OutputContext:
         """A ``dagster.OutputContext`` with type, resource config and definition metadata."""
-        _domain_guard(self._accepts, spec.asset_key)
         spec = self._with_metadata(spec)
         asset_key = None if spec.asset_key is None else dg.AssetKey(list(spec.asset_key))
         partitions_def, subset = self._partitions(spec, asset_key)
@@ -102,7 +86,6 @@ class FieldContextFactory(DagsterContextFactory):
     def input_context(self, spec: InputSpec) -> InputContextLike:
         """A ``dagster.InputContext`` with type and config; its upstream output carries the
         output's definition metadata (``partition_expr``, ``columns``, ...)."""
-        _domain_guard(self._accepts, spec.asset_key)
         upstream = None if spec.upstream is None else self.dagster_output_context(spec.upstream)
         asset_key = None if spec.asset_key is None else dg.AssetKey(list(spec.asset_key))
         partitions_def, subset = self._partitions(spec, asset_key)

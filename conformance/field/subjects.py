@@ -7,15 +7,19 @@ directory, declared capabilities, values, equality) plus the context factory tha
 comes from. Capabilities are what each package documents, nothing more:
 
 * dagster-duckdb-pandas ``DuckDBPandasIOManager`` and dagster-deltalake-polars
-  ``DeltaLakePolarsIOManager`` (``DbIOManager``): assets only (an op output is a table named
-  after the output, shared by every run and step); asset keys of one or two components
-  (schema, table), each a valid Dagster name; a partition is the rows whose
-  ``partition_expr`` column matches it; a range loads as ONE table of the rows of every
-  partition, not as a mapping (``partition_ranges`` absent); multi-partitions need one
-  ``partition_expr`` per dimension, which this trial does not model (``multi_partitions``
-  absent); durable; everything below the directory given.
-* dagster-polars ``PolarsParquetIOManager`` (a ``UPathIOManager``): everything, durable,
-  confined to ``base_dir``; values are ``polars.DataFrame`` and keep their row order.
+  ``DeltaLakePolarsIOManager`` (``DbIOManager``): assets only (an op output is a table named after
+  the output, shared by every run and step); asset keys of one or two components (schema, table),
+  each a valid Dagster name (the Subject's ``accepts_asset_key``, :func:`table_asset_key`); ``None``
+  is refused (``stores_none`` absent); a partition is the rows whose ``partition_expr`` column
+  matches it; an output covering a range stores each partition's rows (``partition_range_outputs``,
+  IOM-PART-018); a range loads as ONE table of the rows of every partition
+  (``concatenated_range_loads``, IOM-PART-019; ``concat`` is ``concat_frames``), not as a mapping
+  (``partition_ranges`` absent); multi-partitions need one ``partition_expr`` per dimension, which
+  this trial does not model (``multi_partitions`` absent); durable; everything below the directory
+  given.
+* dagster-polars ``PolarsParquetIOManager`` (a ``UPathIOManager``): everything but ``None``
+  (``stores_none`` absent: a frame manager), durable, confined to ``base_dir``; values are
+  ``polars.DataFrame`` and keep their row order.
 * dagster-aws ``S3PickleIOManager``: the bridge's subject (any picklable value) on a moto server.
 """
 
@@ -34,7 +38,12 @@ from conformance.contexts import ContextFactory, OutputSpec
 from conformance.equality import frames_equal, frames_equal_ignoring_row_order
 from conformance.field.binding import PartitionColumnBinding
 from conformance.field.contexts import FieldContextFactory
-from conformance.strategies.dataframes import PartitionKind, pandas_frames, polars_frames
+from conformance.strategies.dataframes import (
+    PartitionKind,
+    concat_frames,
+    pandas_frames,
+    polars_frames,
+)
 from conformance.subject import Capabilities, Subject
 
 __all__ = [
@@ -62,6 +71,9 @@ TABLE_CAPABILITIES = Capabilities(
     multi_partitions=False,
     durable=True,
     storage_root=True,
+    stores_none=False,
+    partition_range_outputs=True,
+    concatenated_range_loads=True,
 )
 """What a ``DbIOManager`` claims (see the module docstring)."""
 
@@ -72,7 +84,8 @@ _DAGSTER_NAME = re.compile(r"[A-Za-z0-9_]+")
 def table_asset_key(key: tuple[str, ...]) -> bool:
     """An asset key a table manager supports: ``(table,)`` (schema ``public``) or
     ``(schema, table)``, each component a valid Dagster name (``[A-Za-z0-9_]+``: what ``@asset``
-    accepts). Longer keys are not claimed: a ``DbIOManager`` uses the last two components only."""
+    accepts). Longer keys are outside the domain and must be refused (IOM-ID-014); a
+    ``DbIOManager`` stores them under their last two components instead."""
     return 1 <= len(key) <= 2 and all(_DAGSTER_NAME.fullmatch(part) for part in key)
 
 
@@ -112,7 +125,6 @@ def duckdb_pandas_target() -> FieldTarget:
     contexts = FieldContextFactory(
         typing_type=pd.DataFrame,
         output_metadata=partition_expr_metadata,
-        accepts_asset_key=table_asset_key,
     )
 
     def make(directory: pathlib.Path) -> object:
@@ -128,6 +140,8 @@ def duckdb_pandas_target() -> FieldTarget:
         TABLE_CAPABILITIES,
         values=pandas_frames(partition_columns={"color": "static", "ts": "time"}),
         equals=frames_equal_ignoring_row_order,
+        concat=concat_frames,
+        accepts_asset_key=table_asset_key,
     )
     return FieldTarget("duckdb-pandas", subject, contexts, "dagster-duckdb-pandas")
 
@@ -141,7 +155,6 @@ def deltalake_polars_target() -> FieldTarget:
     contexts = FieldContextFactory(
         typing_type=pl.DataFrame,
         output_metadata=partition_expr_metadata,
-        accepts_asset_key=table_asset_key,
     )
 
     def make(directory: pathlib.Path) -> object:
@@ -157,6 +170,8 @@ def deltalake_polars_target() -> FieldTarget:
         TABLE_CAPABILITIES,
         values=polars_frames(partition_columns={"color": "static", "ts": "time"}),
         equals=frames_equal_ignoring_row_order,
+        concat=concat_frames,
+        accepts_asset_key=table_asset_key,
     )
     return FieldTarget("deltalake-polars", subject, contexts, "dagster-deltalake-polars")
 
@@ -177,7 +192,7 @@ def polars_parquet_target() -> FieldTarget:
     subject = Subject(
         "dagster_polars.PolarsParquetIOManager",
         make,
-        Capabilities(durable=True, storage_root=True),
+        Capabilities(durable=True, storage_root=True, stores_none=False),
         values=polars_frames(),
         equals=frames_equal,
     )

@@ -12,7 +12,7 @@ asset body would (see ``conformance.field.binding``). pandas and polars are impo
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from hypothesis import strategies as st
@@ -21,6 +21,7 @@ __all__ = [
     "STATIC_PLACEHOLDER",
     "TIME_PLACEHOLDER",
     "PartitionKind",
+    "concat_frames",
     "fill_partition_column",
     "pandas_frames",
     "placeholder",
@@ -128,3 +129,19 @@ def fill_partition_column(frame: Any, column: str, value: object) -> Any:
     else:
         copy[column] = pd.Series([value] * len(copy), dtype="object", index=copy.index)
     return copy
+
+
+def concat_frames(frames: Sequence[Any]) -> Any:
+    """One frame holding the rows of ``frames`` in order (all pandas or all polars, with the
+    same columns and dtypes, which the result keeps; pandas gets a fresh ``RangeIndex``): what
+    a table holding them returns, and the ``concat`` of the table subjects. Raises
+    ``ValueError`` for no frames (a frame's columns cannot be made up)."""
+    if not frames:
+        raise ValueError("concat_frames needs at least one frame")
+    if type(frames[0]).__module__.split(".")[0] == "polars":
+        import polars as pl
+
+        return pl.concat(list(frames), how="vertical")
+    import pandas as pd
+
+    return pd.concat(list(frames), ignore_index=True)

@@ -64,13 +64,16 @@ class PickledObjectFilesystemIOManager(UPathIOManager):
     """Stores outputs as pickles (protocol 4) under ``base_dir`` (a path or fsspec URL).
 
     Every store is atomic: the pickle is streamed into a temporary file next to the target and
-    moved over it with ``os.replace``, so a failed pickle or a killed process leaves the previous
-    value (or nothing), never a torn file. ``fsync=True`` additionally flushes the file and its
-    directory to disk before returning, so the value also survives a power loss or kernel crash;
-    it is off by default (as in Dagster, which never fsyncs) because it costs milliseconds per
-    store. ``base_dir=None`` resolves like ``FilesystemIOManager`` (``$DAGSTER_HOME`` or a
-    temporary directory) instead of raising ``TypeError`` as Dagster 1.13 does. Extra keyword
-    arguments are fsspec storage options (e.g. ``endpoint_url``, ``key``, ``secret``).
+    published in one step (swapped with the old file by ``renameat2(RENAME_EXCHANGE)`` on
+    Linux, else, and with ``fsync=True``, moved over it with ``os.replace``; see
+    :mod:`reference_impl.storage.atomic`), so
+    a failed pickle or a killed process leaves the previous value (or nothing), never a torn
+    file. ``fsync=True`` additionally flushes the file and its directory to disk before
+    returning, so the value also survives a power loss or kernel crash; it is off by default
+    (as in Dagster, which never fsyncs) because it costs milliseconds per store.
+    ``base_dir=None`` resolves like ``FilesystemIOManager`` (``$DAGSTER_HOME`` or a temporary
+    directory) instead of raising ``TypeError`` as Dagster 1.13 does. Extra keyword arguments
+    are fsspec storage options (e.g. ``endpoint_url``, ``key``, ``secret``).
 
     Layout markers (``%@assets``, ``%@partitions``, ``%@outputs``) in each directory holding
     values keep identifiers that Dagster maps to the same path (asset ``["x", "a"]`` and

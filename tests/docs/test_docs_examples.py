@@ -141,6 +141,6 @@ def test_guide_pytest_examples(my_package: Path, pytester: pytest.Pytester) -> N
 def test_readme_lists_the_two_setup_commands() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "pip install -e . && python -m conformance check" in text
-    assert "pip install -e '.[test]' && python -m pytest" in text
+    assert "pip install -e '.[test,field]' && python -m pytest -n auto" in text
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "pip install -q -e '.[test]'" in ci and "python -m pytest" in ci
+    assert "pip install -q -e '.[test,field]'" in ci and "python -m pytest -n auto" in ci

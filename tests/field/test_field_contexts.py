@@ -13,8 +13,13 @@ dg = pytest.importorskip("dagster")
 pd = pytest.importorskip("pandas")
 
 from conformance.contexts import OutputSpec, PartitionsSpec  # noqa: E402
+from conformance.domain import with_domain  # noqa: E402
 from conformance.field.contexts import FieldContextFactory  # noqa: E402
-from conformance.field.subjects import partition_expr_metadata, table_asset_key  # noqa: E402
+from conformance.field.subjects import (  # noqa: E402
+    duckdb_pandas_target,
+    partition_expr_metadata,
+    table_asset_key,
+)
 from conformance.strategies.contexts import input_spec_for  # noqa: E402
 
 pytestmark = pytest.mark.field
@@ -27,7 +32,6 @@ def _factory() -> FieldContextFactory:
     factory = FieldContextFactory(
         typing_type=pd.DataFrame,
         output_metadata=partition_expr_metadata,
-        accepts_asset_key=table_asset_key,
     )
     factory.bind_resource_config({"database": "kit.duckdb"})
     return factory
@@ -72,7 +76,9 @@ def test_spec_metadata_wins_over_computed_metadata() -> None:
 
 
 def test_plain_keys_outside_the_domain_are_discarded_exotic_kept() -> None:
-    factory = _factory()
+    """The table subjects declare their domain on the Subject; the runner guards the field
+    contexts with it (conformance.domain), as for any context factory."""
+    factory = with_domain(_factory(), duckdb_pandas_target().subject.accepts_asset_key)
     assert factory.output_context(OutputSpec(asset_key=("a b",))).asset_key.path == ["a b"]
 
     @settings(max_examples=5, database=None)

@@ -12,12 +12,14 @@ pd = pytest.importorskip("pandas")
 pl = pytest.importorskip("polars")
 dg = pytest.importorskip("dagster")
 
+from conformance import PartitionShares  # noqa: E402
 from conformance.equality import frames_equal  # noqa: E402
 from conformance.field.binding import PartitionColumnBinding  # noqa: E402
 from conformance.strategies.dataframes import (  # noqa: E402
     STATIC_PLACEHOLDER,
     TIME_PLACEHOLDER,
     PartitionKind,
+    concat_frames,
     fill_partition_column,
     pandas_frames,
     polars_frames,
@@ -113,3 +115,65 @@ def test_binding_leaves_unpartitioned_and_non_frames_alone() -> None:
     binding.handle_output(dg.build_output_context(asset_key="x"), "text")
     assert recorder.stored == "text"
     assert binding.load_input(dg.build_input_context(asset_key="x")) == "text"
+
+
+def test_binding_stamps_and_concatenates_the_shares_of_a_range_output() -> None:
+    """IOM-PART-018 convention: a ``PartitionShares`` for a range becomes one frame whose rows
+    carry their own partition; a range load checks the rows against the whole range."""
+    recorder = _Recorder()
+    binding = PartitionColumnBinding(recorder, {"static": "color", "time": "ts"})
+    one = fill_partition_column(pd.DataFrame({"id": [1]}), "color", STATIC_PLACEHOLDER)
+    two = fill_partition_column(pd.DataFrame({"id": [2, 3]}), "color", STATIC_PLACEHOLDER)
+    parts = dg.StaticPartitionsDefinition(["red", "green", "blue"])
+    span = dg.PartitionKeyRange("red", "green")
+    out = dg.build_output_context(
+        asset_key="x", asset_partitions_def=parts, asset_partition_key_range=span
+    )
+    binding.handle_output(out, PartitionShares({"red": one, "green": two}))
+    stored = recorder.stored
+    assert list(stored["id"]) == [1, 2, 3]  # type: ignore[index]
+    assert list(stored["color"]) == ["red", "green", "green"]  # type: ignore[index]
+    assert list(stored.index) == [0, 1, 2]  # type: ignore[attr-defined]
+    both = dg.build_input_context(
+        asset_key="x", asset_partitions_def=parts, asset_partition_key_range=span
+    )
+    assert frames_equal(binding.load_input(both), concat_frames([one, two]))
+    red = dg.build_input_context(asset_key="x", partition_key="red", asset_partitions_def=parts)
+    with pytest.raises(AssertionError, match="outside the requested partitions"):
+        binding.load_input(red)  # the stored frame also holds green rows
+
+    daily = _daily()
+    days = dg.PartitionKeyRange("2024-01-02", "2024-01-03")
+    frames = [
+        fill_partition_column(pl.DataFrame({"id": [i]}), "ts", TIME_PLACEHOLDER) for i in (1, 2)
+    ]
+    out = dg.build_output_context(
+        asset_key="x", asset_partitions_def=daily, asset_partition_key_range=days
+    )
+    shares = dict(zip(["2024-01-02", "2024-01-03"], frames, strict=True))
+    binding.handle_output(out, PartitionShares(shares))
+    assert recorder.stored.get_column("ts").to_list() == [  # type: ignore[attr-defined]
+        datetime.datetime(2024, 1, 2),
+        datetime.datetime(2024, 1, 3),
+    ]
+    window = dg.build_input_context(
+        asset_key="x", asset_partitions_def=daily, asset_partition_key_range=days
+    )
+    assert frames_equal(binding.load_input(window), concat_frames(frames))
+
+
+def test_binding_passes_other_range_values_through() -> None:
+    recorder = _Recorder()
+    binding = PartitionColumnBinding(recorder, {"static": "color"})
+    parts = dg.StaticPartitionsDefinition(["red", "green", "blue"])
+    out = dg.build_output_context(
+        asset_key="x",
+        asset_partitions_def=parts,
+        asset_partition_key_range=dg.PartitionKeyRange("red", "green"),
+    )
+    frame = pd.DataFrame({"id": [1]})
+    binding.handle_output(out, frame)  # not shares: the manager decides (IOM-PART-010)
+    assert recorder.stored is frame
+    wrong_keys = PartitionShares({"red": frame, "blue": frame})
+    binding.handle_output(out, wrong_keys)
+    assert recorder.stored is wrong_keys

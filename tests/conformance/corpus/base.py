@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
@@ -22,6 +23,19 @@ StorageKey = tuple[object, ...]
 
 class MissingValueError(KeyError):
     """Nothing is stored under the requested key (a ``LookupError``, as IOM-SEC-004 asks)."""
+
+
+class AssetKeyOutsideDomainError(ValueError):
+    """The asset key is outside the manager's declared domain (IOM-ID-014)."""
+
+
+_TABLE_NAME = re.compile(r"[A-Za-z0-9_]+")
+
+
+def table_key_domain(key: tuple[str, ...]) -> bool:
+    """A table manager's asset-key domain: ``(table,)`` or ``(schema, table)``, each component
+    ``[A-Za-z0-9_]+`` (exactly the minimum every domain holds, IOM-ID-014)."""
+    return 1 <= len(key) <= 2 and all(_TABLE_NAME.fullmatch(part) for part in key)
 
 
 class MultiPartitionOutputError(ValueError):

@@ -5,9 +5,11 @@ Each overrides one method of a correct base and names the requirement it breaks 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from tests.conformance.corpus.base import DictManager, StorageKey
+from conformance.subject import Subject
+from tests.conformance.corpus.base import DictManager, StorageKey, table_key_domain
 
 
 class IgnoresRunId(DictManager):
@@ -82,6 +84,38 @@ class IgnoresPartition(DictManager):
         return ("asset", tuple(context.asset_key.path), None)
 
 
+class LastTwoKeyComponents(DictManager):
+    """A table manager (keys ``(schema, table)``) that stores a longer key under its last two
+    components, as Dagster's ``DbIOManager`` does: ``["x", "a", "b"]`` shares the table of
+    ``["a", "b"]`` instead of being refused."""
+
+    breaks = "IOM-ID-014"
+
+    @classmethod
+    def subject(cls) -> Subject:
+        """Declares the table domain (one or two ``[A-Za-z0-9_]+`` components)."""
+        return Subject.from_object(cls, accepts_asset_key=table_key_domain)
+
+    def asset_key(self, context: Any, partition: str | None) -> StorageKey:
+        return ("asset", tuple(context.asset_key.path)[-2:], partition)
+
+
+class SanitizedKeyComponents(DictManager):
+    """A table manager that turns every character a SQL identifier cannot hold into ``_``, so
+    ``["a-b"]`` and ``["a.b"]`` share the table of ``["a_b"]`` instead of being refused."""
+
+    breaks = "IOM-ID-014"
+
+    @classmethod
+    def subject(cls) -> Subject:
+        """Declares the table domain (one or two ``[A-Za-z0-9_]+`` components)."""
+        return Subject.from_object(cls, accepts_asset_key=table_key_domain)
+
+    def asset_key(self, context: Any, partition: str | None) -> StorageKey:
+        path = tuple(re.sub(r"[^A-Za-z0-9_]", "_", part) for part in context.asset_key.path)
+        return ("asset", path, partition)
+
+
 BROKEN_IDENTIFIERS: tuple[type, ...] = (
     IgnoresRunId,
     IgnoresMappingKey,
@@ -90,4 +124,6 @@ BROKEN_IDENTIFIERS: tuple[type, ...] = (
     UnderscoreJoinedAssetKey,
     DropsEmptyComponents,
     IgnoresPartition,
+    LastTwoKeyComponents,
+    SanitizedKeyComponents,
 )

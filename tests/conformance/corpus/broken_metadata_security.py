@@ -7,6 +7,7 @@ import pickle
 from pathlib import Path
 from typing import Any
 
+from conformance.subject import Capabilities, Subject
 from tests.conformance.corpus.base import (
     DictManager,
     MissingValueError,
@@ -111,6 +112,41 @@ class FollowsPathSyntax(PickleDirManager):
         write_atomically(path, data)
 
 
+class IgnoresNone(DictManager):
+    """Does not store ``None`` (declares ``stores_none=False``) but treats it as "nothing to
+    store" without an error, so a ``None`` output silently leaves the old value in place."""
+
+    breaks = "IOM-SEC-003"
+
+    @classmethod
+    def subject(cls) -> Subject:
+        """Declares that it does not store ``None``."""
+        return Subject.from_object(cls, capabilities=Capabilities(stores_none=False))
+
+    def put(self, key: StorageKey, obj: Any) -> None:
+        if obj is not None:
+            super().put(key, obj)
+
+
+class DeletesBeforeRefusingNone(DictManager):
+    """Does not store ``None`` (declares ``stores_none=False``) and refuses it with a clear
+    ``TypeError``, but only after deleting the value stored earlier (a table dropped before the
+    write is attempted)."""
+
+    breaks = "IOM-SEC-003"
+
+    @classmethod
+    def subject(cls) -> Subject:
+        """Declares that it does not store ``None``."""
+        return Subject.from_object(cls, capabilities=Capabilities(stores_none=False))
+
+    def put(self, key: StorageKey, obj: Any) -> None:
+        self.values.pop(key, None)
+        if obj is None:
+            raise TypeError(f"this manager does not store None (output {key!r})")
+        super().put(key, obj)
+
+
 BROKEN_METADATA_SECURITY: tuple[type, ...] = (
     MutatesDefinitionMetadata,
     DuplicateMetadataKey,
@@ -118,4 +154,6 @@ BROKEN_METADATA_SECURITY: tuple[type, ...] = (
     RuntimeErrorForMissing,
     LockFileInParent,
     FollowsPathSyntax,
+    IgnoresNone,
+    DeletesBeforeRefusingNone,
 )

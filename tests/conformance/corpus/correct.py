@@ -1,4 +1,5 @@
-"""Correct managers in four storage styles; each must pass every MUST requirement.
+"""Correct managers in five storage styles, and two that declare what they do not accept
+(``None``; asset keys outside a table's domain); each must pass every MUST requirement.
 
 They are the corpus' negative control: a kit that fails one of them has a false positive.
 """
@@ -14,21 +15,29 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from conformance.subject import Capabilities, Subject
 from tests.conformance.corpus.base import (
+    AssetKeyOutsideDomainError,
+    DictManager,
     KeyedManager,
     MissingValueError,
     PickleDirManager,
     StorageKey,
     allows_missing,
+    table_key_domain,
     write_atomically,
 )
+from tests.conformance.corpus.tables import RowTableManager
 
 __all__ = [
     "CORRECT_MANAGERS",
     "DictByIdentifierManager",
     "HashedPickleDirManager",
     "JsonBase64PickleManager",
+    "NoNonePickleDirManager",
+    "RowTableManager",
     "SqliteManager",
+    "TableKeyDictManager",
 ]
 
 
@@ -149,9 +158,48 @@ class JsonBase64PickleManager(KeyedManager):
         return pickle.loads(base64.b64decode(document["pickle"]))
 
 
+class NoNonePickleDirManager(PickleDirManager):
+    """Hashed pickle files for a manager that does not store ``None`` (``stores_none=False``):
+    ``None`` is refused with a ``TypeError`` before anything is written."""
+
+    @classmethod
+    def subject(cls) -> Subject:
+        """A directory factory that declares it does not store ``None``."""
+        caps = Capabilities(durable=True, storage_root=True, stores_none=False)
+        return Subject.from_object(cls, capabilities=caps)
+
+    def put(self, key: StorageKey, obj: Any) -> None:
+        """Refuse ``None``; store anything else."""
+        if obj is None:
+            raise TypeError(f"this manager does not store None (output {key!r})")
+        super().put(key, obj)
+
+
+class TableKeyDictManager(DictManager):
+    """A dict manager that declares a table manager's asset-key domain (``(table,)`` or
+    ``(schema, table)``, IOM-ID-014) and refuses every other asset key before storing."""
+
+    @classmethod
+    def subject(cls) -> Subject:
+        """Declares the table domain (one or two ``[A-Za-z0-9_]+`` components)."""
+        return Subject.from_object(cls, accepts_asset_key=table_key_domain)
+
+    def handle_output(self, context: Any, obj: Any) -> None:
+        """Refuse an asset key outside the domain; store as usual otherwise."""
+        if context.has_asset_key and not table_key_domain(tuple(context.asset_key.path)):
+            raise AssetKeyOutsideDomainError(
+                f"asset key {list(context.asset_key.path)} is not (table,) or (schema, table) "
+                f"with components [A-Za-z0-9_]+"
+            )
+        super().handle_output(context, obj)
+
+
 CORRECT_MANAGERS: tuple[type, ...] = (
     DictByIdentifierManager,
     HashedPickleDirManager,
     SqliteManager,
     JsonBase64PickleManager,
+    RowTableManager,
+    NoNonePickleDirManager,
+    TableKeyDictManager,
 )

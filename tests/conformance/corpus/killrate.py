@@ -15,6 +15,7 @@ from conformance.api import check_io_manager
 from conformance.report import Report
 from tests.conformance.corpus.broken_identifiers import BROKEN_IDENTIFIERS
 from tests.conformance.corpus.broken_metadata_security import BROKEN_METADATA_SECURITY
+from tests.conformance.corpus.broken_partition_ranges import BROKEN_PARTITION_RANGES
 from tests.conformance.corpus.broken_partitions import BROKEN_PARTITIONS
 from tests.conformance.corpus.broken_storage import BROKEN_STORAGE
 from tests.conformance.corpus.correct import CORRECT_MANAGERS
@@ -26,11 +27,13 @@ __all__ = [
     "kill_rate_table",
     "outcome",
     "report_for",
+    "subject_for",
 ]
 
 BROKEN_MANAGERS: tuple[type, ...] = (
     *BROKEN_IDENTIFIERS,
     *BROKEN_PARTITIONS,
+    *BROKEN_PARTITION_RANGES,
     *BROKEN_STORAGE,
     *BROKEN_METADATA_SECURITY,
 )
@@ -41,9 +44,16 @@ def report_for(manager: type, profile: str = "pr") -> Report:
     return _cached_report(manager, profile)
 
 
+def subject_for(manager: type) -> object:
+    """What the kit checks for ``manager``: the class itself, or the ``Subject`` its
+    ``subject()`` classmethod declares (capabilities, values, equality, concat)."""
+    declare = getattr(manager, "subject", None)
+    return declare() if callable(declare) else manager
+
+
 @cache
 def _cached_report(manager: type, profile: str) -> Report:
-    return check_io_manager(manager, profile=profile, name=manager.__name__)
+    return check_io_manager(subject_for(manager), profile=profile, name=manager.__name__)
 
 
 @dataclass(frozen=True)
