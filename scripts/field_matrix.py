@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pathlib
 import sys
 
@@ -34,12 +35,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--targets", nargs="+", default=list(TARGET_KEYS), choices=TARGET_KEYS)
     parser.add_argument("--profile", default="pr", choices=["pr", "dev", "thorough"])
     parser.add_argument("--only", default=None, help="requirement ID prefix, e.g. IOM-STORE")
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1,
+        help="targets run in this many processes at once (default: one per core)",
+    )
     args = parser.parse_args(argv)
 
     def progress(run: MatrixRun) -> None:
         print(f"{run.target}: {run.seconds:.1f} s", file=sys.stderr, flush=True)
 
-    runs = run_matrix(args.targets, profile=args.profile, only=args.only, on_target=progress)
+    runs = run_matrix(
+        args.targets, profile=args.profile, only=args.only, on_target=progress, jobs=args.jobs
+    )
     matrix = render_matrix(runs)
     print(matrix)
     if args.markdown is not None:
