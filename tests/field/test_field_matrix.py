@@ -56,6 +56,7 @@ def _run(target: str) -> MatrixRun:
     return _RUNS[target]
 
 
+@pytest.mark.heavy
 @pytest.mark.parametrize("target", sorted(EXPECTED))
 def test_matrix_column_matches_the_docs(target: str) -> None:
     run = _run(target)
