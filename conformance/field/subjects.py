@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from importlib import metadata as importlib_metadata
 from typing import Any
 
+from hypothesis.strategies import SearchStrategy
+
 from conformance.bridges.dagster_subjects import init_context, s3_pickle_io_manager_subject
 from conformance.contexts import ContextFactory, OutputSpec
 from conformance.equality import frames_equal, frames_equal_ignoring_row_order
@@ -117,33 +119,50 @@ def _config_dict(resource: Any) -> dict[str, Any]:
     return config
 
 
-def duckdb_pandas_target() -> FieldTarget:
-    """dagster-duckdb-pandas ``DuckDBPandasIOManager`` on ``<directory>/kit.duckdb``."""
-    import pandas as pd  # type: ignore[import-untyped]
-    from dagster_duckdb_pandas import DuckDBPandasIOManager
-
-    contexts = FieldContextFactory(
-        typing_type=pd.DataFrame,
-        output_metadata=partition_expr_metadata,
-    )
+def _table_target(
+    key: str,
+    name: str,
+    distribution: str,
+    frame_type: type,
+    values: SearchStrategy[object],
+    resource_for: Callable[[pathlib.Path], Any],
+) -> FieldTarget:
+    """A ``DbIOManager`` target: one table per asset, partitions selected by ``partition_expr``,
+    the asset body modelled by :class:`PartitionColumnBinding`."""
+    contexts = FieldContextFactory(typing_type=frame_type, output_metadata=partition_expr_metadata)
 
     def make(directory: pathlib.Path) -> object:
-        resource = DuckDBPandasIOManager(database=str(directory / "kit.duckdb"))
+        resource = resource_for(directory)
         config = _config_dict(resource)
         contexts.bind_resource_config(config)
         manager = resource.create_io_manager(init_context(config))
         return PartitionColumnBinding(manager, PARTITION_COLUMNS)
 
     subject = Subject(
-        "dagster_duckdb_pandas.DuckDBPandasIOManager",
+        name,
         make,
         TABLE_CAPABILITIES,
-        values=pandas_frames(partition_columns={"color": "static", "ts": "time"}),
+        values=values,
         equals=frames_equal_ignoring_row_order,
         concat=concat_frames,
         accepts_asset_key=table_asset_key,
     )
-    return FieldTarget("duckdb-pandas", subject, contexts, "dagster-duckdb-pandas")
+    return FieldTarget(key, subject, contexts, distribution)
+
+
+def duckdb_pandas_target() -> FieldTarget:
+    """dagster-duckdb-pandas ``DuckDBPandasIOManager`` on ``<directory>/kit.duckdb``."""
+    import pandas as pd  # type: ignore[import-untyped]
+    from dagster_duckdb_pandas import DuckDBPandasIOManager
+
+    return _table_target(
+        "duckdb-pandas",
+        "dagster_duckdb_pandas.DuckDBPandasIOManager",
+        "dagster-duckdb-pandas",
+        pd.DataFrame,
+        pandas_frames(partition_columns={"color": "static", "ts": "time"}),
+        lambda directory: DuckDBPandasIOManager(database=str(directory / "kit.duckdb")),
+    )
 
 
 def deltalake_polars_target() -> FieldTarget:
@@ -152,28 +171,16 @@ def deltalake_polars_target() -> FieldTarget:
     from dagster_deltalake import LocalConfig
     from dagster_deltalake_polars import DeltaLakePolarsIOManager
 
-    contexts = FieldContextFactory(
-        typing_type=pl.DataFrame,
-        output_metadata=partition_expr_metadata,
-    )
-
-    def make(directory: pathlib.Path) -> object:
-        resource = DeltaLakePolarsIOManager(root_uri=str(directory), storage_options=LocalConfig())
-        config = _config_dict(resource)
-        contexts.bind_resource_config(config)
-        manager = resource.create_io_manager(init_context(config))
-        return PartitionColumnBinding(manager, PARTITION_COLUMNS)
-
-    subject = Subject(
+    return _table_target(
+        "deltalake-polars",
         "dagster_deltalake_polars.DeltaLakePolarsIOManager",
-        make,
-        TABLE_CAPABILITIES,
-        values=polars_frames(partition_columns={"color": "static", "ts": "time"}),
-        equals=frames_equal_ignoring_row_order,
-        concat=concat_frames,
-        accepts_asset_key=table_asset_key,
+        "dagster-deltalake-polars",
+        pl.DataFrame,
+        polars_frames(partition_columns={"color": "static", "ts": "time"}),
+        lambda directory: DeltaLakePolarsIOManager(
+            root_uri=str(directory), storage_options=LocalConfig()
+        ),
     )
-    return FieldTarget("deltalake-polars", subject, contexts, "dagster-deltalake-polars")
 
 
 def polars_parquet_target() -> FieldTarget:
