@@ -1,0 +1,204 @@
+"""The :class:`CheckEnv` a check runs against: the subject, the contexts, the profile's
+settings, distinct probe values, fresh worlds and harnesses, and hypothesis runs."""
+
+from __future__ import annotations
+
+import pathlib
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis import Phase, example, find, given, settings
+from hypothesis import settings as HypothesisSettings
+from hypothesis import strategies as st
+
+from conformance.checks.harness import Harness
+from conformance.checks.registry import NotApplicable
+from conformance.contexts import ContextFactory, OutputSpec
+from conformance.subject import Subject
+
+__all__ = ["CheckEnv", "outputs_for"]
+
+_DISTINCT: dict[tuple[Subject, int], tuple[object, ...]] = {}
+"""Cache of :meth:`CheckEnv.n_distinct_values` (a search over frames takes up to a second)."""
+
+
+@dataclass
+class CheckEnv:
+    """What a check runs against, and the side channel that records examples."""
+
+    subject: Subject
+    contexts: ContextFactory
+    settings: HypothesisSettings
+    stateful_settings: HypothesisSettings
+    examples: int = 0
+    last_harness: Harness | None = None
+    last_extra: dict[str, object] = field(default_factory=dict)
+    notes: dict[str, list[str]] = field(default_factory=dict)
+    """Observations per requirement ID that are not failures (e.g. IOM-STORE-009 refusals)."""
+    _distinct: tuple[object, object] | None = field(default=None, repr=False)
+
+    def note(self, requirement_id: str, text: str) -> None:
+        """Record an observation for ``requirement_id`` (shown in the report's message)."""
+        self.notes.setdefault(requirement_id, []).append(text)
+
+    def distinct_values(self) -> tuple[object, object]:
+        """Two values of the subject's ``values`` strategy that are not ``None``, not callable
+        and not equal under its ``equals`` (deterministic: the simplest such pair), for explicit
+        examples that must tell two stored values apart."""
+        if self._distinct is None:
+            pairs = st.tuples(self.subject.values, self.subject.values)
+            self._distinct = find(
+                pairs,
+                lambda p: (
+                    all(v is not None and not callable(v) for v in p)
+                    and not self.subject.equals(p[0], p[1])
+                ),
+                settings=settings(
+                    database=None,
+                    derandomize=True,
+                    max_examples=500,
+                    deadline=None,
+                    phases=[Phase.generate],
+                ),
+            )
+        return self._distinct
+
+    def n_distinct_values(self, n: int) -> tuple[object, ...]:
+        """``n`` values of the subject's ``values`` strategy, none ``None`` or callable, no two
+        equal under its ``equals`` (deterministic, and computed once per subject and ``n``), for
+        explicit examples: a probe stores what the subject stores, never a fixed Python value
+        a typed manager (a DataFrame manager) would refuse."""
+        key: tuple[Subject, int] | None = (self.subject, n)
+        try:
+            cached = _DISTINCT.get((self.subject, n))
+        except TypeError:  # an unhashable field: compute every time
+            key, cached = None, None
+        if cached is not None:
+            return cached
+        equals = self.subject.equals
+        found = tuple(
+            find(
+                st.lists(self.subject.values, min_size=n, max_size=n),
+                lambda vs: (
+                    all(v is not None and not callable(v) for v in vs)
+                    and not any(equals(vs[i], vs[j]) for i in range(n) for j in range(i))
+                ),
+                settings=settings(
+                    database=None,
+                    derandomize=True,
+                    max_examples=1000,
+                    deadline=None,
+                    phases=[Phase.generate],
+                ),
+            )
+        )
+        if key is not None:
+            _DISTINCT[key] = found
+        return found
+
+    def new_world(self) -> tuple[pathlib.Path, pathlib.Path | None]:
+        """A fresh sandbox directory and, for directory subjects, the storage root inside it.
+
+        The root sits five levels below the sandbox, so keys made of ``..`` components that a
+        careless manager follows still land inside the sandbox, where IOM-SEC-001 sees them.
+        """
+        sandbox = pathlib.Path(tempfile.mkdtemp(prefix="iomanager-conformance-"))
+        root = None
+        if self.subject.takes_directory:
+            root = sandbox / "l1" / "l2" / "l3" / "l4" / "root"
+            root.mkdir(parents=True)
+        return sandbox, root
+
+    def new_harness(self, sandbox: pathlib.Path, root: pathlib.Path | None) -> Harness:
+        """A harness on ``root`` (namespaced for shared-instance subjects)."""
+        namespace = f"ns{uuid.uuid4().hex[:8]}" if self.subject.shared_instance else None
+        harness = Harness(
+            self.subject,
+            self.contexts,
+            root,
+            self.subject.make(root),
+            namespace=namespace,
+            sandbox=sandbox,
+            on_note=self.note,
+        )
+        self.last_harness = harness
+        return harness
+
+    @contextmanager
+    def harness(self) -> Iterator[Harness]:
+        """A fresh world for one example (storage removed afterwards)."""
+        self.examples += 1
+        sandbox, root = self.new_world()
+        try:
+            yield self.new_harness(sandbox, root)
+        finally:
+            shutil.rmtree(sandbox, ignore_errors=True)
+
+    def _examples(
+        self, test: Callable[..., None], explicit: Sequence[Mapping[str, Any]]
+    ) -> Callable[..., None]:
+        for case in reversed(explicit):  # decorators apply bottom-up: keep the listed order
+            test = example(**case)(test)
+        return test
+
+    def run(
+        self,
+        body: Callable[..., None],
+        *,
+        explicit: Sequence[Mapping[str, Any]] = (),
+        **strategies: st.SearchStrategy[Any],
+    ) -> None:
+        """Run ``body(harness, **drawn)`` as a hypothesis test under the profile's settings.
+
+        ``explicit`` cases (keyword arguments for ``body``) always run first, in every profile.
+        """
+
+        def test(**drawn: Any) -> None:
+            self.last_extra = dict(drawn)
+            with self.harness() as harness:
+                body(harness, **drawn)
+
+        settings(self.settings)(self._examples(given(**strategies)(test), explicit))()
+
+    def run_contexts(
+        self,
+        body: Callable[..., None],
+        *,
+        explicit: Sequence[Mapping[str, Any]] = (),
+        **strategies: st.SearchStrategy[Any],
+    ) -> None:
+        """Run ``body(**drawn)`` (no manager) as a hypothesis test; for context checks."""
+
+        def test(**drawn: Any) -> None:
+            self.examples += 1
+            self.last_harness = None
+            self.last_extra = dict(drawn)
+            body(**drawn)
+
+        settings(self.settings)(self._examples(given(**strategies)(test), explicit))()
+
+
+def outputs_for(subject: Subject, *, exotic: bool = False) -> st.SearchStrategy[OutputSpec]:
+    """Outputs within the subject's declared capabilities (op, asset, asset-partition)."""
+    from conformance.strategies.contexts import (
+        asset_output_specs,
+        op_output_specs,
+        partitioned_output_specs,
+    )
+
+    caps = subject.capabilities
+    options: list[st.SearchStrategy[OutputSpec]] = []
+    if caps.op_outputs:
+        options.append(op_output_specs(exotic=exotic))
+    if caps.assets:
+        options.append(asset_output_specs(exotic=exotic))
+        if caps.partitions:
+            options.append(partitioned_output_specs(multi=caps.multi_partitions))
+    if not options:
+        raise NotApplicable("the subject declares neither op_outputs nor assets")
+    return st.one_of(options)
