@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from conformance.checks.harness import Harness
 from conformance.checks.registry import NotApplicable
 from conformance.contexts import ContextFactory, OutputSpec
+from conformance.isolation.calls import tracked
 from conformance.subject import Subject
 
 __all__ = ["CheckEnv", "outputs_for"]
@@ -121,13 +122,17 @@ class CheckEnv:
             self.subject,
             self.contexts,
             root,
-            self.subject.make(root),
+            self._make(root),
             namespace=namespace,
             sandbox=sandbox,
             on_note=self.note,
         )
         self.last_harness = harness
         return harness
+
+    def _make(self, root: pathlib.Path | None) -> object:
+        with tracked("construct", self.subject.name):
+            return self.subject.make(root)
 
     @contextmanager
     def harness(self) -> Iterator[Harness]:

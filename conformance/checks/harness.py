@@ -27,9 +27,10 @@ from conformance.checks.rejections import (
     raised_in,
 )
 from conformance.contexts import ContextFactory, InputSpec, OutputSpec
+from conformance.isolation.calls import tracked
 from conformance.subject import Subject
 
-__all__ = ["Harness", "input_spec_for_output"]
+__all__ = ["Harness", "describe_input", "describe_output", "input_spec_for_output"]
 
 def _absolute_inside(component: str, sandbox: pathlib.Path) -> str:
     """An absolute-path component, re-rooted into ``sandbox`` (outside the storage root)."""
@@ -63,7 +64,8 @@ class Harness:
     def new_instance(self) -> Any:
         """Replace :attr:`manager` with a fresh instance on the same storage."""
         self.trace.append({"op": "new_instance"})
-        self.manager = self.subject.make(self.root)
+        with tracked("construct", self.subject.name):
+            self.manager = self.subject.make(self.root)
         return self.manager
 
     def _rerooted(self, spec: OutputSpec | InputSpec) -> Any:
@@ -233,15 +235,15 @@ class Harness:
         if self.on_note is not None:
             first = conflicts[0]
             why = (
-                f"conflicts with stored {_describe_spec(first.spec)}"
+                f"conflicts with stored {describe_output(first.spec)}"
                 if structural
-                else f"stored {_describe_spec(first.spec)} is partitioned differently: "
+                else f"stored {describe_output(first.spec)} is partitioned differently: "
                 f"{_describe_partitioning(first.partitioning)}, not "
                 f"{_describe_partitioning(partitioning)}"
             )
             self.on_note(
                 "IOM-STORE-009",
-                f"refused {_describe_spec(spec)} ({why}): {_describe_error(error)[:160]}",
+                f"refused {describe_output(spec)} ({why}): {_describe_error(error)[:160]}",
             )
         return True
 
@@ -286,7 +288,8 @@ class Harness:
             return False
         partitioning = partitioning_of(spec, context)
         try:
-            self.manager.handle_output(context, value)
+            with tracked("handle_output", describe_output(spec)):
+                self.manager.handle_output(context, value)
         except BaseException as error:
             if isinstance(error, CONTROL_EXCEPTIONS):
                 raise
@@ -328,7 +331,8 @@ class Harness:
         self.trace.append({"op": "load", "input": spec.to_json()})
         context = self.input_context(spec)  # a context error is not the manager's
         try:
-            return self.manager.load_input(context)
+            with tracked("load_input", describe_input(spec)):
+                return self.manager.load_input(context)
         except BaseException as error:
             if isinstance(error, CONTROL_EXCEPTIONS):
                 raise
@@ -342,7 +346,8 @@ class Harness:
         self.trace.append({"op": "load", "input": spec.to_json()})
         context = self.input_context(spec)  # a context error is not the manager's
         try:
-            return True, self.manager.load_input(context)
+            with tracked("load_input", describe_input(spec)):
+                return True, self.manager.load_input(context)
         except BaseException as error:
             if isinstance(error, CONTROL_EXCEPTIONS):
                 raise
@@ -365,7 +370,19 @@ def _describe_partitioning(partitioning: Partitioning | None) -> str:
     return family if expr is None else f"{family} by partition_expr {expr}"
 
 
-def _describe_spec(spec: OutputSpec) -> str:
+def describe_input(spec: InputSpec) -> str:
+    """A short description of what ``spec`` loads (for call tracking and messages)."""
+    if spec.asset_key is not None:
+        text = f"asset {list(spec.asset_key)}"
+        if spec.partition_key_range is not None:
+            return f"{text} partitions {list(spec.partition_key_range)}"
+        return text if spec.partition_key is None else f"{text} partition {spec.partition_key!r}"
+    if spec.upstream is not None:
+        return describe_output(spec.upstream)
+    return f"input {spec.name!r}"
+
+
+def describe_output(spec: OutputSpec) -> str:
     if spec.asset_key is not None:
         text = f"asset {list(spec.asset_key)}"
         return text if spec.partition_key is None else f"{text} partition {spec.partition_key!r}"

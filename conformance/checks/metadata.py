@@ -18,7 +18,9 @@ from conformance.checks.base import (
     check,
     outputs_for,
 )
+from conformance.checks.harness import describe_output
 from conformance.contexts import OutputSpec
+from conformance.isolation.calls import tracked
 from conformance.strategies.contexts import asset_output_specs, input_spec_for
 from conformance.strategies.values import (
     invalid_metadata_values,
@@ -183,10 +185,10 @@ def definition_metadata_untouched(env: CheckEnv) -> None:
                     )
 
         # storage failures are other checks' business; the metadata must stay intact regardless
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception), tracked("handle_output", describe_output(out)):
             h.manager.handle_output(context, value)
         verify("handle_output")
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception), tracked("load_input", describe_output(out)):
             h.manager.load_input(input_context)
         verify("load_input")
 
@@ -203,7 +205,8 @@ def manager_metadata_and_events(env: CheckEnv) -> None:
     def body(h: Harness, out: OutputSpec, value: object) -> None:
         context = h.output_context(out)
         try:
-            h.manager.handle_output(context, value)
+            with tracked("handle_output", describe_output(out)):
+                h.manager.handle_output(context, value)
         except Exception as error:
             raise RequirementViolation(
                 "IOM-META-007", f"handle_output raised {error!r}", h.counterexample()
@@ -256,7 +259,8 @@ def path_metadata(env: CheckEnv) -> None:
             return
         context = h.output_context(out)
         try:
-            h.manager.handle_output(context, value)
+            with tracked("handle_output", describe_output(out)):
+                h.manager.handle_output(context, value)
         except Exception:
             return  # storage failures are other checks' business
         logged = dict(getattr(context, "get_logged_metadata", dict)())
