@@ -36,7 +36,7 @@ def _settings(max_examples: int, *, derandomize: bool, steps: int = 50) -> setti
         database=None,
         deadline=None,
         stateful_step_count=steps,
-        print_blob=False,
+        print_blob=True,  # the blob replays a stored failure (conformance.failures)
         report_multiple_bugs=False,
         suppress_health_check=list(HealthCheck),
         # the explain phase replays many variants of a failure; the report does not use it

@@ -7,10 +7,18 @@ Markdown or terminal text; :meth:`Report.to_dict` is JSON-able.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
-__all__ = ["Report", "RequirementResult", "Status"]
+__all__ = ["Report", "RequirementResult", "Status", "Verdict"]
+
+
+class Verdict(StrEnum):
+    """The verdict of a whole run; the CLI's exit code is 0, 1 or 3 for these."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"
 
 
 class Status(StrEnum):
@@ -40,6 +48,11 @@ class RequirementResult:
     message: str = ""
     counterexample: Mapping[str, object] | None = None
     reproduction: str | None = None
+    diagnostics: Mapping[str, object] | None = None
+    """For an ERROR: the manager ``call`` in flight, the ``cause`` and the worker's
+    ``stderr_tail`` (and ``exit_code``/``tampered`` when they apply)."""
+    replay: Mapping[str, object] | None = None
+    """How to rerun the failing example (:class:`conformance.checks.replaying.Replay`)."""
 
     def to_dict(self) -> dict[str, object]:
         """JSON-able form (the status as its string value)."""
@@ -53,6 +66,8 @@ class RequirementResult:
             "message": self.message,
             "counterexample": (None if self.counterexample is None else dict(self.counterexample)),
             "reproduction": self.reproduction,
+            "diagnostics": None if self.diagnostics is None else dict(self.diagnostics),
+            "replay": None if self.replay is None else dict(self.replay),
         }
 
 
@@ -66,6 +81,10 @@ class Report:
     results: tuple[RequirementResult, ...]
     duration_seconds: float
     examples: int
+    header: Mapping[str, str] = field(default_factory=dict)
+    """Versions (kit, spec, hypothesis, python, dagster), seed, profile, target."""
+    errors: tuple[str, ...] = ()
+    """Run-level problems that kept the kit from judging (e.g. the target's import failed)."""
 
     @property
     def examples_per_second(self) -> float:
@@ -78,6 +97,16 @@ class Report:
     def ok(self) -> bool:
         """True unless some MUST requirement is FAIL or ERROR."""
         return not self.failures("MUST")
+
+    @property
+    def verdict(self) -> Verdict:
+        """``fail`` when a MUST failed; else ``error`` when any check could not finish (an
+        ERROR result at any level, or a run-level error); else ``pass``."""
+        if any(r.status is Status.FAIL and r.level == "MUST" for r in self.results):
+            return Verdict.FAIL
+        if self.errors or any(r.status is Status.ERROR for r in self.results):
+            return Verdict.ERROR
+        return Verdict.PASS
 
     def failures(self, level: str | None = None) -> tuple[RequirementResult, ...]:
         """Results that are FAIL or ERROR, optionally only those of ``level`` (e.g. ``"MUST"``)."""
@@ -97,6 +126,9 @@ class Report:
             "contexts": self.contexts,
             "profile": self.profile,
             "ok": self.ok,
+            "verdict": self.verdict.value,
+            "header": dict(self.header),
+            "errors": list(self.errors),
             "duration_seconds": self.duration_seconds,
             "examples": self.examples,
             "examples_per_second": self.examples_per_second,

@@ -15,23 +15,31 @@ contexts of every manager check (:mod:`conformance.domain`; IOM-ID-014 probes ou
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
 
-from hypothesis.errors import HypothesisException
-
-from conformance.checks import CHECKS, Check, CheckEnv, NotApplicable, RequirementViolation
+from conformance.checks import CHECKS, Check
 from conformance.checks.reproduce import reproduction
 from conformance.contexts import ContextFactory
-from conformance.domain import with_domain
+from conformance.execution import CheckRun, as_declared, execute_check
+from conformance.isolation.protocol import SubjectInfo
 from conformance.profiles import Profile
 from conformance.report import Report, RequirementResult, Status
 from conformance.subject import Subject
 from spec.requirements import Binds, Requirement, iter_requirements
 
-__all__ = ["clear_context_cache", "run_checks"]
+__all__ = ["Executor", "clear_context_cache", "fold_runs", "plan_checks", "run_checks"]
 
 _RANK = {Status.NOT_APPLICABLE: 0, Status.PASS: 1, Status.ERROR: 2, Status.FAIL: 3}
+
+Declares = Subject | SubjectInfo
+"""What the runner needs of a subject: its name, capabilities and whether it takes a directory
+(a :class:`Subject` in this process, or the :class:`SubjectInfo` a worker reported)."""
+
+Executor = Callable[[Sequence[Check], Callable[[str], None]], Sequence[CheckRun]]
+"""Runs checks (in this process or in workers) and returns one run per check, in order; calls
+its second argument with each check's name as it finishes."""
 
 
 @dataclass
@@ -43,6 +51,8 @@ class _Outcome:
     counterexample: Mapping[str, object] | None = None
     reproduction: str | None = None
     notes: list[str] = field(default_factory=list)
+    diagnostics: Mapping[str, object] | None = None
+    replay: Mapping[str, object] | None = None
 
     def record(self, status: Status, message: str = "", **details: object) -> None:
         if _RANK[status] > _RANK[self.status] or (
@@ -54,10 +64,14 @@ class _Outcome:
             self.counterexample = counterexample if isinstance(counterexample, Mapping) else None
             repro = details.get("reproduction")
             self.reproduction = repro if isinstance(repro, str) else None
+            diagnostics = details.get("diagnostics")
+            self.diagnostics = diagnostics if isinstance(diagnostics, Mapping) else None
+            replay = details.get("replay")
+            self.replay = replay if isinstance(replay, Mapping) else None
 
 
 def _absence_reason(
-    subject: Subject, needs: frozenset[str], excludes: frozenset[str] = frozenset()
+    subject: Declares, needs: frozenset[str], excludes: frozenset[str] = frozenset()
 ) -> str | None:
     absent = subject.capabilities.absent(needs)
     present = subject.capabilities.present(excludes)
@@ -69,19 +83,7 @@ def _absence_reason(
     return "; ".join(reasons)
 
 
-def _not_none(value: object) -> bool:
-    return value is not None
-
-
-def _as_declared(subject: Subject) -> Subject:
-    """The subject whose ``values`` stay within what it declares it stores: without
-    ``stores_none``, ``None`` is never drawn as a value to store (IOM-SEC-003 probes it)."""
-    if subject.capabilities.stores_none:
-        return subject
-    return replace(subject, values=subject.values.filter(_not_none))
-
-
-def _not_applicable(subject: Subject, requirement: Requirement) -> str | None:
+def _not_applicable(subject: Declares, requirement: Requirement) -> str | None:
     return _absence_reason(subject, requirement.needs, requirement.excludes)
 
 
@@ -93,7 +95,7 @@ def _selected(only: str | None) -> dict[str, Requirement]:
     return {r.id: r for r in iter_requirements(only or "") if not r.withdrawn}
 
 
-def _applicable(check: Check, subject: Subject) -> str | None:
+def _applicable(check: Check, subject: Declares) -> str | None:
     """The reason ``check`` cannot run for ``subject``, or None when it can.
 
     Judged on every requirement the check covers, whatever ``only`` selects, so a selection
@@ -112,6 +114,12 @@ def _applicable(check: Check, subject: Subject) -> str | None:
     return None
 
 
+def plan_checks(subject: Declares, only: str | None = None) -> list[Check]:
+    """Every check that may report a requirement selected by ``only`` (all when ``None``)."""
+    requirements = _selected(only)
+    return [c for c in CHECKS.values() if c.reportable & requirements.keys()]
+
+
 def run_checks(
     subject: Subject,
     contexts: ContextFactory,
@@ -119,50 +127,84 @@ def run_checks(
     *,
     only: str | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
+    seed: int | None = None,
 ) -> Report:
-    """Run every check that may report a selected requirement and return the Report.
+    """Run every check that may report a selected requirement, in this process, and return the
+    Report.
 
     A check runs when any requirement it covers or declares it may report starts with ``only``;
     only the selected requirements are reported. Since every check declares everything it may
     report, a requirement's verdict is the same with or without ``only``.
     """
+    subject = as_declared(subject)
+
+    def execute(checks: Sequence[Check], done: Callable[[str], None]) -> list[CheckRun]:
+        runs = []
+        for check in checks:
+            runs.append(_cached(check, contexts, profile, seed, partial(
+                execute_check, check, subject, contexts, profile, seed=seed)))
+            done(check.name)
+        return runs
+
+    return fold_runs(subject, str(contexts.name), profile.name, execute, only=only,
+                     on_progress=on_progress)
+
+
+def fold_runs(
+    subject: Declares,
+    contexts_name: str,
+    profile_name: str,
+    execute: Executor,
+    *,
+    only: str | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
+    header: Mapping[str, str] | None = None,
+) -> Report:
+    """Plan the checks for ``subject``, run the applicable ones with ``execute`` and fold their
+    runs into the Report (per requirement: FAIL beats ERROR beats PASS)."""
     requirements = _selected(only)
-    subject = _as_declared(subject)
     outcomes = {rid: _Outcome() for rid in requirements}
     for rid, requirement in requirements.items():
         if requirement.binds is Binds.MANAGER:
             reason = _not_applicable(subject, requirement)
             if reason is not None:
                 outcomes[rid].record(Status.NOT_APPLICABLE, reason)
-    checks = [c for c in CHECKS.values() if c.reportable & requirements.keys()]
+    checks = plan_checks(subject, only)
+    runnable = []
+    for check in checks:
+        covered = [rid for rid in check.requirements if rid in requirements]
+        for rid in covered:
+            outcomes[rid].checks.append(check.name)
+        reason = _applicable(check, subject)
+        if reason is None:
+            runnable.append(check)
+            continue
+        for rid in _covered(check, subject, requirements):
+            outcomes[rid].record(Status.NOT_APPLICABLE, reason)
     started = time.perf_counter()
-    total_examples = 0
-    for done, check in enumerate(checks, start=1):
-        total_examples += _run_one(check, subject, contexts, profile, requirements, outcomes)
+    finished = [len(checks) - len(runnable)]
+
+    def done(name: str) -> None:
+        finished[0] += 1
         if on_progress is not None:
-            on_progress(check.name, done, len(checks))
+            on_progress(name, finished[0], len(checks))
+
+    runs = execute(runnable, done)
+    total_examples = 0
+    for check, run in zip(runnable, runs, strict=True):
+        _fold(check, run, subject, requirements, outcomes)
+        total_examples += run.examples
     duration = time.perf_counter() - started
     results = tuple(_result(requirements[rid], outcomes[rid]) for rid in requirements)
     return Report(
         subject=subject.name,
-        contexts=contexts.name,
-        profile=profile.name,
+        contexts=contexts_name,
+        profile=profile_name,
         results=results,
         duration_seconds=duration,
         examples=total_examples,
+        header=dict(header or {}),
     )
-
-
-@dataclass(frozen=True)
-class _Run:
-    """What running one check produced, before it is folded into the outcomes."""
-
-    kind: str
-    """``pass``, ``not_applicable``, ``violation`` or ``crash``."""
-    error: BaseException | None
-    examples: int
-    notes: Mapping[str, tuple[str, ...]]
-    last_example: Mapping[str, object]
 
 
 _CACHEABLE_FACTORIES: frozenset[str] = frozenset(
@@ -175,8 +217,8 @@ _CACHEABLE_FACTORIES: frozenset[str] = frozenset(
 results of context checks can be shared between instances (exact types only: a subclass may
 change what it builds)."""
 
-_CONTEXT_RUNS: dict[tuple[str, str, str, str], tuple[Profile, _Run]] = {}
-"""Results of context-binding checks per (factory class, factory name, check, profile) in this
+_CONTEXT_RUNS: dict[tuple[str, str, str, str, int | None], tuple[Profile | str, CheckRun]] = {}
+"""Results of context-binding checks per (factory, factory name, check, profile, seed) in this
 process. Other factories (subclasses, user factories, which may hold state) are not cached."""
 
 
@@ -185,121 +227,108 @@ def clear_context_cache() -> None:
     _CONTEXT_RUNS.clear()
 
 
-def _execute(check: Check, subject: Subject, contexts: ContextFactory, profile: Profile) -> _Run:
-    """Run ``check``; a context-binding check runs once per (context factory, profile).
-
-    A manager or definition check gets contexts guarded by the subject's asset-key domain
-    (plain keys outside it are discarded: :mod:`conformance.domain`)."""
+def _cached(
+    check: Check,
+    contexts: ContextFactory | str,
+    profile: Profile | str,
+    seed: int | None,
+    run: Callable[[], CheckRun],
+) -> CheckRun:
+    """``run()``, or the cached run of a context-binding check (one run per context factory,
+    profile and seed); ``contexts`` is a factory here, or a factory's name for workers."""
     if check.target != "context":
-        guarded = with_domain(contexts, subject.accepts_asset_key)
-        return _execute_now(check, subject, guarded, profile)
-    kind = f"{type(contexts).__module__}.{type(contexts).__qualname__}"
-    if kind not in _CACHEABLE_FACTORIES:
-        return _execute_now(check, subject, contexts, profile)
-    key = (
-        kind,
-        str(contexts.name),
-        check.name,
-        profile.name,
-    )
+        return run()
+    if isinstance(contexts, str):
+        kind, name = "named", contexts
+    else:
+        kind = f"{type(contexts).__module__}.{type(contexts).__qualname__}"
+        name = str(contexts.name)
+        if kind not in _CACHEABLE_FACTORIES:
+            return run()
+    profile_name = profile if isinstance(profile, str) else profile.name
+    key = (kind, name, check.name, profile_name, seed)
     cached = _CONTEXT_RUNS.get(key)
     if cached is not None and cached[0] is profile:
         return cached[1]
-    run = _execute_now(check, subject, contexts, profile)
-    _CONTEXT_RUNS[key] = (profile, run)
-    return run
+    result = run()
+    if result.kind in ("pass", "not_applicable", "violation"):
+        _CONTEXT_RUNS[key] = (profile, result)
+    return result
 
 
-def _execute_now(
-    check: Check, subject: Subject, contexts: ContextFactory, profile: Profile
-) -> _Run:
-    env = CheckEnv(subject, contexts, profile.settings, profile.stateful)
-    kind = "pass"
-    error: BaseException | None = None
-    try:
-        check.run(env)
-    except NotApplicable as signal:
-        kind, error = "not_applicable", signal
-    except RequirementViolation as violation:
-        kind, error = "violation", violation
-    except (Exception, HypothesisException) as crash:  # a crash in the check or the contexts
-        kind, error = "crash", crash
-    return _Run(
-        kind,
-        error,
-        env.examples,
-        {rid: tuple(notes) for rid, notes in env.notes.items()},
-        _last_example(env),
-    )
+def _covered(
+    check: Check, subject: Declares, requirements: Mapping[str, Requirement]
+) -> list[str]:
+    return [
+        rid
+        for rid in check.requirements
+        if rid in requirements
+        and (
+            requirements[rid].binds is not Binds.MANAGER
+            or _not_applicable(subject, requirements[rid]) is None
+        )
+    ]
 
 
-def _run_one(
+def _describe_death(run: CheckRun) -> str:
+    diagnostics = run.diagnostics or {}
+    call = diagnostics.get("call")
+    where = f" during {call}" if call else ""
+    return f"{run.check} could not finish{where}: {diagnostics.get('cause', 'the worker died')}"
+
+
+def _fold(
     check: Check,
-    subject: Subject,
-    contexts: ContextFactory,
-    profile: Profile,
+    run: CheckRun,
+    subject: Declares,
     requirements: Mapping[str, Requirement],
     outcomes: dict[str, _Outcome],
-) -> int:
-    covered = [rid for rid in check.requirements if rid in requirements]
-    for rid in covered:
-        outcomes[rid].checks.append(check.name)
-    covered = [
-        rid
-        for rid in covered
-        if requirements[rid].binds is not Binds.MANAGER
-        or _not_applicable(subject, requirements[rid]) is None
-    ]
-    reason = _applicable(check, subject)
-    if reason is not None:
-        for rid in covered:
-            outcomes[rid].record(Status.NOT_APPLICABLE, reason)
-        return 0
-    run = _execute(check, subject, contexts, profile)
+) -> None:
+    covered = _covered(check, subject, requirements)
+    replay = None if run.replay is None else run.replay.to_dict()
+    tampered = (run.diagnostics or {}).get("tampered")
+    changes = "; ".join(str(t) for t in tampered) if isinstance(tampered, list) else ""
     if run.kind == "not_applicable":
         for rid in covered:
-            outcomes[rid].record(Status.NOT_APPLICABLE, str(run.error))
+            outcomes[rid].record(Status.NOT_APPLICABLE, run.message)
     elif run.kind == "violation":
-        assert isinstance(run.error, RequirementViolation)
-        _record_violation(check, run, run.error, subject, covered, outcomes)
-    elif run.kind == "crash":
-        error = run.error
-        message = f"{check.name} crashed: {type(error).__name__}: {error}"
+        _record_violation(check, run, subject, covered, outcomes, replay)
+    elif run.kind in ("crash", "died"):
+        message = run.message if run.kind == "crash" else _describe_death(run)
         for rid in covered:
-            outcomes[rid].record(Status.ERROR, message, counterexample=dict(run.last_example))
+            outcomes[rid].record(Status.ERROR, message, counterexample=dict(run.last_example),
+                                 diagnostics=run.diagnostics, replay=replay)
     else:
         for rid in covered:
             outcomes[rid].record(Status.PASS)
+    if tampered:
+        message = (f"the target changed the worker's process state during {check.name} "
+                   f"({changes}); its results cannot be trusted")
+        for rid in covered:
+            outcomes[rid].record(Status.ERROR, message, diagnostics=run.diagnostics)
     for rid in covered:
         outcomes[rid].examples += run.examples
     for rid, notes in run.notes.items():
         if rid in outcomes:
             outcomes[rid].notes.extend(notes)
-    return run.examples
-
-
-def _last_example(env: CheckEnv) -> dict[str, object]:
-    extra: dict[str, object] = {k: repr(v) for k, v in env.last_extra.items()}
-    if env.last_harness is None:
-        return extra
-    return env.last_harness.counterexample(**extra)
 
 
 def _record_violation(
     check: Check,
-    run: _Run,
-    violation: RequirementViolation,
-    subject: Subject,
+    run: CheckRun,
+    subject: Declares,
     covered: list[str],
     outcomes: dict[str, _Outcome],
+    replay: Mapping[str, object] | None,
 ) -> None:
-    counterexample = dict(violation.counterexample or run.last_example)
-    failed = violation.requirement_id
+    counterexample = dict(run.violation_counterexample or run.last_example)
+    failed = str(run.violation_id)
+    message_text = run.violation_message
     if failed not in check.reportable:
         # a kit bug: the verdict would depend on ``only``; never report it as the manager's
         message = (
             f"{check.name} reported {failed}, which it does not declare (a conformance kit "
-            f"bug; please report it): {violation.message}"
+            f"bug; please report it): {message_text}"
         )
         for rid in {*covered, failed} & outcomes.keys():
             outcomes[rid].record(Status.ERROR, message, counterexample=counterexample)
@@ -312,7 +341,8 @@ def _record_violation(
     )
     if failed in outcomes:
         outcomes[failed].record(
-            Status.FAIL, violation.message, counterexample=counterexample, reproduction=repro
+            Status.FAIL, message_text, counterexample=counterexample, reproduction=repro,
+            replay=replay,
         )
         if failed not in covered:
             outcomes[failed].examples += run.examples
@@ -340,4 +370,6 @@ def _result(requirement: Requirement, outcome: _Outcome) -> RequirementResult:
         message=message,
         counterexample=outcome.counterexample,
         reproduction=outcome.reproduction,
+        diagnostics=outcome.diagnostics,
+        replay=outcome.replay,
     )

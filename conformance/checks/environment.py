@@ -12,12 +12,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from hypothesis import Phase, example, find, given, settings
+from hypothesis import Phase, example, find, given, reproduce_failure, settings
+from hypothesis import seed as hypothesis_seed
 from hypothesis import settings as HypothesisSettings
 from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
 
 from conformance.checks.harness import Harness
 from conformance.checks.registry import NotApplicable
+from conformance.checks.replaying import Replay, replay_of
 from conformance.contexts import ContextFactory, OutputSpec
 from conformance.isolation.calls import tracked
 from conformance.subject import Subject
@@ -41,6 +44,13 @@ class CheckEnv:
     last_extra: dict[str, object] = field(default_factory=dict)
     notes: dict[str, list[str]] = field(default_factory=dict)
     """Observations per requirement ID that are not failures (e.g. IOM-STORE-009 refusals)."""
+    seed: int | None = None
+    """Seeds every hypothesis run (``None``: the profile decides; ``pr`` is derandomized)."""
+    replay: Replay | None = None
+    """When set, only the run it names runs, on its recorded example (a stored failure)."""
+    failed_run: Replay | None = None
+    """How to replay the run that failed (set when a run raises)."""
+    _runs: int = field(default=0, repr=False)
     _distinct: tuple[object, object] | None = field(default=None, repr=False)
 
     def note(self, requirement_id: str, text: str) -> None:
@@ -168,7 +178,7 @@ class CheckEnv:
             with self.harness() as harness:
                 body(harness, **drawn)
 
-        settings(self.settings)(self._examples(given(**strategies)(test), explicit))()
+        self._drive(test, explicit, strategies, self.settings)
 
     def run_contexts(
         self,
@@ -185,7 +195,62 @@ class CheckEnv:
             self.last_extra = dict(drawn)
             body(**drawn)
 
-        settings(self.settings)(self._examples(given(**strategies)(test), explicit))()
+        self._drive(test, explicit, strategies, self.settings)
+
+    def run_machine(self, machine: type[RuleBasedStateMachine]) -> None:
+        """Run a state machine under the profile's stateful settings (replayable like
+        :meth:`run`)."""
+
+        def run(settings_: HypothesisSettings, wrap: Callable[[Any], Any]) -> None:
+            run_state_machine_as_test(wrap(machine), settings=settings_)
+
+        self._drive_any(run, (), self.stateful_settings)
+
+    def _drive(
+        self,
+        test: Callable[..., None],
+        explicit: Sequence[Mapping[str, Any]],
+        strategies: Mapping[str, st.SearchStrategy[Any]],
+        base: HypothesisSettings,
+    ) -> None:
+        def run(settings_: HypothesisSettings, wrap: Callable[[Any], Any]) -> None:
+            cases = explicit
+            if self.replay is not None and self.replay.explicit_index is not None:
+                cases = [explicit[self.replay.explicit_index]]
+            given_test = self._examples(given(**strategies)(test), cases)
+            settings(settings_)(wrap(given_test))()
+
+        self._drive_any(run, explicit, base)
+
+    def _drive_any(
+        self,
+        run: Callable[[HypothesisSettings, Callable[[Any], Any]], None],
+        explicit: Sequence[Mapping[str, Any]],
+        base: HypothesisSettings,
+    ) -> None:
+        """One hypothesis run of this check: seeded, replayed when :attr:`replay` names it,
+        and, when it fails, remembered in :attr:`failed_run` (how to replay it)."""
+        index = self._runs
+        self._runs += 1
+        replay = self.replay
+        settings_ = base
+        wrap: Callable[[Any], Any] = _identity
+        if replay is not None and replay.run_index is not None:
+            if replay.run_index != index:
+                return  # replaying another run of this check
+            if replay.blob is not None:
+                wrap = reproduce_failure(replay.hypothesis_version, replay.blob_bytes())
+            else:
+                settings_ = settings(base, phases=[Phase.explicit])
+        elif self.seed is not None:
+            wrap = hypothesis_seed(self.seed)
+            settings_ = settings(base, derandomize=False)
+        try:
+            run(settings_, wrap)
+        except BaseException as error:
+            if self.failed_run is None:
+                self.failed_run = replay_of(error, index, explicit, self.last_extra)
+            raise
 
 
 def outputs_for(subject: Subject, *, exotic: bool = False) -> st.SearchStrategy[OutputSpec]:
@@ -207,3 +272,7 @@ def outputs_for(subject: Subject, *, exotic: bool = False) -> st.SearchStrategy[
     if not options:
         raise NotApplicable("the subject declares neither op_outputs nor assets")
     return st.one_of(options)
+
+
+def _identity(test: Any) -> Any:
+    return test

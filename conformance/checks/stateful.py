@@ -23,7 +23,6 @@ from hypothesis.stateful import (
     initialize,
     precondition,
     rule,
-    run_state_machine_as_test,
 )
 
 from conformance.checks.base import CheckEnv, Identity, RequirementViolation, check, identity_of
@@ -318,4 +317,4 @@ def stateful_model(env: CheckEnv) -> None:
     the other kind of an asset may be lost but never load another's value (IOM-ID-012).
     IOM-STORE-001/003/004/005/006/007/008, IOM-ID-010/011/012, IOM-PART-004..008/016."""
     machine: Any = make_machine(env)
-    run_state_machine_as_test(machine, settings=env.stateful_settings)
+    env.run_machine(machine)
