@@ -2,9 +2,30 @@
 
 Every error derives from :class:`IOManagerSpecError` and from the builtin exception that fits,
 so callers can catch either. Messages say what was wrong and what to do about it.
+
+Store and load failures of the storage managers form one hierarchy (``docs/RELIABILITY.md``)::
+
+    StorageError                      key, partition, storage_root, path; __cause__ = original
+      StoreError                      nothing was changed: the previous value is intact
+        SerializationError (TypeError)      the value could not be serialized
+          UnpicklableValueError
+        StorageFullError (OSError)          ENOSPC, EDQUOT, EFBIG
+        StoragePermissionError (PermissionError)  EACCES, EPERM
+        ReadOnlyStorageError (OSError)      EROFS
+        StoreIOError (OSError)              any other OS error
+      LoadError
+        StoredValueNotFoundError (FileNotFoundError)   missing (files)
+        StoredValueMissingKeyError (KeyError)          missing (in memory)
+        CorruptStoredValueError (OSError)   unreadable bytes
+        LoadPermissionError (PermissionError)
+        LoadIOError (OSError)
+    UnsafeKeyError (ValueError)       refused before anything was written (escapes, symlinks,
+                                      layout conflicts)
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 __all__ = [
     "ConfigError",
@@ -30,6 +51,16 @@ __all__ = [
     "NotTimePartitionedError",
     "PartitionCountError",
     "ResourceScopeError",
+    "LoadError",
+    "LoadIOError",
+    "LoadPermissionError",
+    "ReadOnlyStorageError",
+    "SerializationError",
+    "StorageError",
+    "StorageFullError",
+    "StoragePermissionError",
+    "StoreError",
+    "StoreIOError",
     "StoredValueMissingKeyError",
     "StoredValueNotFoundError",
     "UnknownResourceError",
@@ -87,19 +118,74 @@ class MissingEnvVarError(ConfigError, LookupError):
     """An ``EnvVar`` names an environment variable that is not set."""
 
 
-class StoredValueNotFoundError(IOManagerSpecError, FileNotFoundError):
+class StorageError(IOManagerSpecError):
+    """A store or load of a storage manager failed; names what and where.
+
+    Attributes (``None`` when unknown): ``key`` (the asset key path or the op output's
+    identifier), ``partition`` (the partition key), ``storage_root`` and ``path`` (the stored
+    file). The original exception, if any, is chained as ``__cause__``.
+    """
+
+    def __init__(self, message: str, *, key: Sequence[str] | None = None,
+                 partition: str | None = None, storage_root: str | None = None,
+                 path: str | None = None) -> None:
+        super().__init__(message)
+        self.key = None if key is None else list(key)
+        self.partition = partition
+        self.storage_root = storage_root
+        self.path = path
+
+
+class StoreError(StorageError):
+    """``handle_output`` failed; whatever was stored before for the key is unchanged, and a
+    failed first store leaves nothing behind."""
+
+
+class SerializationError(StoreError, TypeError):
+    """The value could not be serialized (whatever the serializer raised is the cause)."""
+
+
+class StorageFullError(StoreError, OSError):
+    """The file system is full or a size limit was hit (``ENOSPC``, ``EDQUOT``, ``EFBIG``)."""
+
+
+class StoragePermissionError(StoreError, PermissionError):
+    """The storage refused the write (``EACCES``, ``EPERM``)."""
+
+
+class ReadOnlyStorageError(StoreError, OSError):
+    """The storage is read-only (``EROFS``)."""
+
+
+class StoreIOError(StoreError, OSError):
+    """Any other operating-system error while storing."""
+
+
+class LoadError(StorageError):
+    """``load_input`` failed; nothing was changed."""
+
+
+class StoredValueNotFoundError(LoadError, FileNotFoundError):
     """Nothing is stored for the requested identifier (IOM-STORE-005).
 
     A ``FileNotFoundError`` so that code written for Dagster's managers keeps working.
     """
 
 
-class CorruptStoredValueError(IOManagerSpecError, OSError):
+class CorruptStoredValueError(LoadError, OSError):
     """A stored value exists but cannot be read back (truncated or foreign file)."""
 
 
-class UnpicklableValueError(IOManagerSpecError, TypeError):
-    """A value cannot be serialized; nothing was written (IOM-STORE-007)."""
+class LoadPermissionError(LoadError, PermissionError):
+    """The storage refused the read (``EACCES``, ``EPERM``)."""
+
+
+class LoadIOError(LoadError, OSError):
+    """Any other operating-system error while loading."""
+
+
+class UnpicklableValueError(SerializationError):
+    """A value cannot be pickled; nothing was written (IOM-STORE-007)."""
 
 
 class UnsafeKeyError(IOManagerSpecError, ValueError):
@@ -146,7 +232,7 @@ class NonexistentUpstreamPartitionsError(InvalidPartitionKeyError):
     """A partition mapping requires upstream partitions that the upstream definition lacks."""
 
 
-class StoredValueMissingKeyError(IOManagerSpecError, KeyError):
+class StoredValueMissingKeyError(LoadError, KeyError):
     """An in-memory manager holds nothing for the requested identifier (IOM-STORE-005).
 
     A ``KeyError`` like Dagster's ``InMemoryIOManager`` raises, so existing handlers keep working.

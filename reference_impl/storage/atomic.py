@@ -25,14 +25,14 @@ import contextlib
 import errno
 import io
 import os
-import uuid
 from collections.abc import Callable
 from typing import IO, BinaryIO
 
 from upath import UPath
 
 from reference_impl.storage.exchange import exchange
-from reference_impl.storage.safe_paths import TEMP_FILE_MARKER, is_local_path
+from reference_impl.storage.safe_paths import is_local_path
+from reference_impl.storage.temporaries import temporary_name
 
 __all__ = [
     "atomic_write",
@@ -44,11 +44,6 @@ __all__ = [
 ]
 
 Writer = Callable[[IO[bytes]], None]
-
-
-def temporary_name() -> str:
-    """A fresh temporary file name that no encoded key component can equal."""
-    return f"{TEMP_FILE_MARKER}{uuid.uuid4().hex}"
 
 
 def atomic_write(path: UPath, write: Writer, *, fsync: bool = False) -> None:

@@ -22,7 +22,7 @@ import os
 import sys
 from collections.abc import Callable
 
-__all__ = ["RENAME_EXCHANGE", "disable", "enable", "exchange", "is_available"]
+__all__ = ["RENAME_EXCHANGE", "disable", "enable", "exchange", "exchange_at", "is_available"]
 
 RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -75,10 +75,16 @@ def exchange(source: str, target: str) -> bool:
     here, either name does not exist, or the call failed otherwise; the caller then uses
     ``os.replace``, which reports a real error itself.
     """
+    return exchange_at(_AT_FDCWD, source, target)
+
+
+def exchange_at(dir_fd: int, source: str, target: str) -> bool:
+    """:func:`exchange` of two entries of the directory open as ``dir_fd`` (``renameat2`` with
+    that descriptor on both sides, so no path outside the directory is resolved)."""
     renameat2 = _renameat2
     if renameat2 is None:
         return False
-    if renameat2(_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(target),
+    if renameat2(dir_fd, os.fsencode(source), dir_fd, os.fsencode(target),
                  RENAME_EXCHANGE) == 0:
         return True
     if ctypes.get_errno() == errno.ENOSYS:  # the kernel lacks renameat2: stop trying

@@ -1,33 +1,27 @@
 """``PickledObjectFilesystemIOManager``: pickles each output to a file, written atomically.
 
 For a local base directory (a plain path or ``file://``) stores and loads take a fast path of
-plain ``os`` calls on strings (no ``UPath`` objects): the root's real path is resolved once,
-key components are encoded (which rules out ``..``, separators and absolute parts, so paths are
-confined lexically), and a directory's real path is checked against the root once, when the
-manager first uses it (symlinks planted under the root are refused). Other filesystems
-(``memory://``, ``s3://``) and subclasses that override a path or I/O hook use the generic
-``UPathIOManager`` path.
+``os`` calls on encoded key components (no ``UPath`` objects, :mod:`.local_store`): every path
+below the root is resolved through directory descriptors, so a symlink planted under the root
+(or a directory swapped for one) is refused, never followed. Other filesystems (``memory://``,
+``s3://``) and subclasses that override a path or I/O hook use the generic ``UPathIOManager``
+path; on a local root that path also writes through directory descriptors.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import os
-from collections.abc import Sequence
 from typing import IO, Any, ClassVar
 
 from upath import UPath
 
-from reference_impl.errors import StoredValueNotFoundError, UnsafeKeyError
-from reference_impl.storage.atomic import (
-    atomic_write,
-    open_for_reading,
-    open_local_for_reading,
-    write_local,
-)
+from reference_impl.errors import StoredValueNotFoundError
+from reference_impl.storage.atomic import atomic_write, open_for_reading
 from reference_impl.storage.base_dir import resolve_base_dir
-from reference_impl.storage.layout import ASSETS, OUTPUTS, PARTITIONS, DirectoryKinds, Kind
+from reference_impl.storage.confined import SUPPORTED
+from reference_impl.storage.layout import ASSETS, OUTPUTS, PARTITIONS
+from reference_impl.storage.layout_messages import check_single_partition
+from reference_impl.storage.local_store import Claim, Conflict, LocalStore
 from reference_impl.storage.partition_loading import (
     MISSING,
     describe_identifier,
@@ -35,16 +29,8 @@ from reference_impl.storage.partition_loading import (
 )
 from reference_impl.storage.pickling import dump_pickle, load_pickle
 from reference_impl.storage.safe_paths import encode_component, encode_components, is_local_path
-from reference_impl.storage.upath_manager import (
-    UPathIOManager,
-    check_single_partition,
-    conflict_message,
-    mismatch_message,
-    op_output_parts,
-    partition_segments,
-    path_metadata,
-    unmarked_partition_message,
-)
+from reference_impl.storage.upath_manager import UPathIOManager
+from reference_impl.storage.upath_paths import op_output_parts, partition_segments, path_metadata
 from spec.contexts import InputContextLike, OutputContextLike
 
 __all__ = ["PickledObjectFilesystemIOManager"]
@@ -57,8 +43,6 @@ _FAST_PATH_HOOKS = (
     "_prepare_parent",
 )
 
-Claim = tuple[list[str], Kind]
-
 
 class PickledObjectFilesystemIOManager(UPathIOManager):
     """Stores outputs as pickles (protocol 4) under ``base_dir`` (a path or fsspec URL).
@@ -68,9 +52,17 @@ class PickledObjectFilesystemIOManager(UPathIOManager):
     Linux, else, and with ``fsync=True``, moved over it with ``os.replace``; see
     :mod:`reference_impl.storage.atomic`), so
     a failed pickle or a killed process leaves the previous value (or nothing), never a torn
-    file. ``fsync=True`` additionally flushes the file and its directory to disk before
-    returning, so the value also survives a power loss or kernel crash; it is off by default
-    (as in Dagster, which never fsyncs) because it costs milliseconds per store.
+    file. ``durable_writes=True`` (alias ``fsync=True``) additionally flushes the file and its
+    directory (and any directory the store created) to disk before returning, so a completed
+    store also survives a power loss or kernel crash; it is off by default (as in Dagster,
+    which never fsyncs) because it costs milliseconds per store.
+
+    Failures are typed (:class:`~reference_impl.errors.StoreError` and
+    :class:`~reference_impl.errors.LoadError` subclasses naming key, partition and storage
+    root); a failed store leaves the previous value, and a failed first store leaves nothing
+    (no temporary file, directory or marker). Temporary files name their owner and stale ones
+    are swept (:mod:`reference_impl.storage.temporaries`). Symlinks inside the root are
+    refused unless ``allow_symlinks=True`` (then followed while they stay inside the root).
     ``base_dir=None`` resolves like ``FilesystemIOManager`` (``$DAGSTER_HOME`` or a temporary
     directory) instead of raising ``TypeError`` as Dagster 1.13 does. Extra keyword arguments
     are fsspec storage options (e.g. ``endpoint_url``, ``key``, ``secret``).
@@ -87,18 +79,26 @@ class PickledObjectFilesystemIOManager(UPathIOManager):
         self,
         base_dir: str | os.PathLike[str] | None = None,
         *,
+        durable_writes: bool = False,
         fsync: bool = False,
+        allow_symlinks: bool = False,
         **storage_options: Any,
     ) -> None:
         root = base_dir if base_dir is not None else resolve_base_dir(None)
-        super().__init__(base_path=UPath(root, **storage_options))
-        self._fsync = fsync
-        self._local: _LocalStore | None = None
-        if is_local_path(self.base_path) and all(
+        super().__init__(base_path=UPath(root, **storage_options), allow_symlinks=allow_symlinks)
+        self._fsync = durable_writes or fsync
+        self._allow_symlinks = allow_symlinks
+        self._local: LocalStore | None = None
+        if SUPPORTED and is_local_path(self.base_path) and all(
             getattr(type(self), name) is getattr(PickledObjectFilesystemIOManager, name)
             for name in _FAST_PATH_HOOKS
         ):
-            self._local = _LocalStore(self.base_path)
+            self._local = LocalStore(self.base_path, allow_symlinks=allow_symlinks)
+
+    @property
+    def durable_writes(self) -> bool:
+        """Whether a completed store is flushed to disk (survives power loss)."""
+        return self._fsync
 
     # ------------------------------------------------------------------ generic hooks
     def dump_to_path(self, context: OutputContextLike, obj: Any, path: UPath) -> None:
@@ -111,7 +111,12 @@ class PickledObjectFilesystemIOManager(UPathIOManager):
         def write(handle: IO[bytes]) -> None:
             dump_pickle(obj, handle, where=str(path))
 
-        atomic_write(path, write, fsync=self._fsync)
+        tree = self._kind_ops.tree
+        if tree is not None:  # local: through directory descriptors
+            tree.write(self._kind_ops.parts(path), write, durable=self._fsync,
+                       sync_parents=self._fsync)
+        else:
+            atomic_write(path, write, fsync=self._fsync)
 
     def load_from_path(self, context: InputContextLike, path: UPath) -> Any:
         """Unpickle the value at ``path``.
@@ -120,8 +125,15 @@ class PickledObjectFilesystemIOManager(UPathIOManager):
         :class:`~reference_impl.errors.StoredValueNotFoundError`) and
         :class:`~reference_impl.errors.CorruptStoredValueError` for unreadable bytes.
         """
-        with open_for_reading(path) as handle:
-            return load_pickle(handle, where=str(path))
+        tree = self._kind_ops.tree
+        if tree is None:
+            with open_for_reading(path) as handle:
+                return load_pickle(handle, where=str(path))
+        opened = tree.open_for_reading(self._kind_ops.parts(path))
+        if opened is None:
+            raise FileNotFoundError(2, "nothing is stored here", str(path))
+        with opened:
+            return load_pickle(opened, where=str(path))
 
     # ------------------------------------------------------------------ IOManager
     def handle_output(self, context: OutputContextLike, obj: Any) -> None:
@@ -153,7 +165,7 @@ class PickledObjectFilesystemIOManager(UPathIOManager):
         def write(handle: IO[bytes]) -> None:
             dump_pickle(obj, handle, where=where)
 
-        store.store(context, parts, claims, write, fsync=self._fsync)
+        store.store(context, parts, claims, write, durable=self._fsync)
         metadata: dict[str, Any] = {} if obj is None else {"path": path_metadata(context, where)}
         metadata.update(self.get_metadata(context=context, obj=obj))
         context.add_output_metadata(metadata)
@@ -171,7 +183,7 @@ class PickledObjectFilesystemIOManager(UPathIOManager):
                 parts, kind = op_output_parts(context), OUTPUTS
             parts[-1] += extension
             value = store.load(context, parts, kind)
-            if isinstance(value, _Conflict):
+            if isinstance(value, Conflict):
                 raise StoredValueNotFoundError(value.message)
             if value is MISSING:
                 raise StoredValueNotFoundError(
@@ -194,153 +206,12 @@ class PickledObjectFilesystemIOManager(UPathIOManager):
             if value is MISSING and hasattr(key, "keys_by_dimension"):
                 value = store.load(context, [*asset, encode_component(str(key)) + extension],
                                    PARTITIONS)
-            loaded[key] = MISSING if isinstance(value, _Conflict) else value
+            loaded[key] = MISSING if isinstance(value, Conflict) else value
         return shape_partition_values(context, loaded, paths)
 
-    def _local_store(self) -> _LocalStore | None:
+    def _local_store(self) -> LocalStore | None:
         store = self._local
         if store is not None and store.cwd is not None and os.getcwd() != store.cwd:
-            store = self._local = _LocalStore(self.base_path)  # relative root moved
+            store = self._local = LocalStore(self.base_path,  # relative root moved
+                                             allow_symlinks=self._allow_symlinks)
         return store
-
-
-class _Conflict:
-    """A load found a directory of another kind where the value should be."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-
-
-class _LocalOps:
-    """:class:`~reference_impl.storage.layout.KindOps` on local directories (absolute strings)."""
-
-    def __init__(self, real_root: str) -> None:
-        self.real_root = real_root
-        self.prefix = real_root if real_root.endswith("/") else real_root + "/"
-
-    def key(self, directory: str) -> str:
-        return directory
-
-    def has_marker(self, directory: str, name: str) -> bool:
-        try:
-            os.stat(directory + "/" + name)
-        except (FileNotFoundError, NotADirectoryError):
-            return False
-        return True
-
-    def make_directory(self, directory: str) -> None:
-        os.makedirs(directory, exist_ok=True)
-
-    def create_marker(self, directory: str, name: str) -> None:
-        with contextlib.suppress(FileExistsError):
-            os.close(os.open(directory + "/" + name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-
-    def remove_marker(self, directory: str, name: str) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(directory + "/" + name)
-
-    def verify(self, directory: str) -> None:
-        self.verify_path(directory, allow_root=True)
-
-    def verify_path(self, path: str, *, allow_root: bool) -> None:
-        real = os.path.realpath(path)
-        if (real == self.real_root and allow_root) or real.startswith(self.prefix):
-            return
-        raise UnsafeKeyError(
-            f"refusing to touch {path!r}: it resolves to {real!r}, which is not inside the "
-            f"storage root {self.real_root!r} (a symlink under the root points out of it)"
-        )
-
-
-class _LocalStore:
-    """The local fast path: string paths below the root's real path, cached directory kinds."""
-
-    def __init__(self, base_path: UPath) -> None:
-        text = base_path.path or "."
-        self.cwd = None if os.path.isabs(text) else os.getcwd()
-        self.ops = _LocalOps(os.path.realpath(os.path.abspath(text)))
-        self.kinds: DirectoryKinds[str] = DirectoryKinds(self.ops)
-        self.display_prefix = str(base_path.joinpath("x"))[:-1]
-
-    def directory(self, parts: Sequence[str]) -> str:
-        return self.ops.prefix + "/".join(parts) if parts else self.ops.real_root
-
-    def display(self, parts: Sequence[str]) -> str:
-        """The path as the generic path would report it (``str`` of the ``UPath``)."""
-        return self.display_prefix + "/".join(parts)
-
-    def claim(self, context: OutputContextLike, parts: list[str], claims: list[Claim]) -> bool:
-        """Claim each directory for its kind; whether the last one carried no marker."""
-        unmarked = False
-        for directory_parts, kind in claims:
-            directory = self.directory(directory_parts)
-            if self.kinds.knows(directory, kind):
-                unmarked = False
-                continue
-            depth = len(directory_parts)
-
-            def conflict(other: Kind, depth: int = depth) -> str:
-                return conflict_message(context, self.display(parts), parts[:depth],
-                                        parts[depth], other)
-
-            unmarked = self.kinds.claim(directory, kind, conflict)
-        return unmarked
-
-    def store(self, context: OutputContextLike, parts: list[str], claims: list[Claim],
-              write: Any, *, fsync: bool) -> None:
-        directory = self.directory(parts[:-1])
-        target = directory + "/" + parts[-1]
-        for attempt in range(2):
-            unmarked = self.claim(context, parts, claims)
-            if unmarked and claims[-1][1] == PARTITIONS and os.path.lexists(target):
-                raise UnsafeKeyError(unmarked_partition_message(context, self.display(parts)))
-            try:
-                write_local(directory, target, write, fsync=fsync)
-                return
-            except FileNotFoundError:
-                if attempt:
-                    raise
-                self.kinds.forget()  # the directory was removed behind our back
-            except IsADirectoryError as error:
-                raise UnsafeKeyError(
-                    f"cannot store at {self.display(parts)!r}: it is a directory holding the "
-                    "values of longer keys (or partitions) that start with this key"
-                ) from error
-
-    def load(self, context: InputContextLike, parts: list[str], kind: Kind) -> Any:
-        """The stored value, ``MISSING``, or a :class:`_Conflict`."""
-        directory = self.directory(parts[:-1])
-        if not self.kinds.knows(directory, kind):
-            self.ops.verify(directory)
-            other = self.kinds.conflicting_kind(directory, kind)
-            if other is not None:
-                return _Conflict(mismatch_message(context, self.display(parts), parts[:-1],
-                                                  parts[-1], other))
-        path = directory + "/" + parts[-1]
-        where = self.display(parts)
-        try:
-            handle = open_local_for_reading(path)
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            return MISSING
-        except OSError as error:
-            if error.errno != errno.ELOOP:
-                raise
-            self.ops.verify_path(path, allow_root=False)  # a symlink: only inside the root
-            try:
-                handle = open(path, "rb")  # noqa: SIM115 - closed by the with below
-            except (FileNotFoundError, IsADirectoryError):
-                return MISSING
-        with handle:
-            return load_pickle(handle, where=where)
-
-    def remove_unpartitioned_leftover(self, context: OutputContextLike,
-                                      asset: list[str]) -> None:
-        path = self.directory(asset)
-        if self.kinds.knows(path, PARTITIONS) or not os.path.isfile(path):
-            return
-        context.log.warning(
-            f"Found file at {self.display(asset)} believed to correspond with the previously "
-            f"non-partitioned version of asset {context.asset_key.path!r}. Removing it "
-            "and replacing it with a directory of partitions."
-        )
-        os.unlink(path)

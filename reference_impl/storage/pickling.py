@@ -11,22 +11,44 @@ __all__ = ["PICKLE_PROTOCOL", "dump_pickle", "load_pickle"]
 
 PICKLE_PROTOCOL = 4
 
-_DUMP_ERRORS = (pickle.PicklingError, TypeError, AttributeError, RecursionError, ValueError)
 _LOAD_ERRORS = (
     pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError, KeyError,
     AttributeError, ImportError, RecursionError, UnicodeDecodeError,
 )
 
 
+class _GuardedFile:
+    """Forwards writes to a file and remembers the error a write raised (so a full disk is
+    told apart from a value whose ``__reduce__`` raises ``OSError``)."""
+
+    __slots__ = ("failure", "handle")
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.failure: BaseException | None = None
+
+    def write(self, data: Any) -> int:
+        try:
+            return self.handle.write(data)
+        except BaseException as error:
+            self.failure = error
+            raise
+
+
 def dump_pickle(obj: Any, handle: IO[bytes], *, where: str) -> None:
     """Pickle ``obj`` into ``handle``.
 
-    Raises :class:`UnpicklableValueError` naming ``where`` when ``obj`` cannot be pickled
-    (lambdas, local functions, open handles, structures deeper than the recursion limit).
+    Raises :class:`UnpicklableValueError` naming ``where`` when pickling ``obj`` raises anything
+    (lambdas, local functions, open handles, structures deeper than the recursion limit, a
+    ``__reduce__`` raising ``RuntimeError`` or ``OSError`` halfway). An error raised by writing
+    to ``handle`` (a full disk) propagates unchanged.
     """
+    guarded = _GuardedFile(handle)
     try:
-        pickle.dump(obj, handle, PICKLE_PROTOCOL)
-    except _DUMP_ERRORS as error:
+        pickle.dump(obj, guarded, PICKLE_PROTOCOL)
+    except Exception as error:
+        if error is guarded.failure:
+            raise
         reason = ("it nests deeper than the recursion limit" if isinstance(error, RecursionError)
                   else f"{type(error).__name__}: {error}")
         raise UnpicklableValueError(

@@ -11,32 +11,28 @@ encoded instead of interpreted as paths. See ``docs/deviations/storage.md``.
 
 from __future__ import annotations
 
-import contextlib
 import inspect
-import os
 from abc import abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from upath import UPath
 
 from reference_impl.definitions.managers import IOManager
 from reference_impl.errors import (
-    ConfigError,
     NotPartitionedError,
-    PartitionCountError,
+    StorageError,
     StoredValueNotFoundError,
     UnsafeKeyError,
 )
-from reference_impl.metadata import MetadataValue
 from reference_impl.storage.async_runner import run_sync
-from reference_impl.storage.layout import (
-    ASSETS,
-    OUTPUTS,
-    PARTITIONS,
-    DirectoryKinds,
-    Kind,
-    describe_kind,
+from reference_impl.storage.failures import describe, load_failure, store_failure, target_of
+from reference_impl.storage.layout import ASSETS, OUTPUTS, PARTITIONS, DirectoryKinds, Kind
+from reference_impl.storage.layout_messages import (
+    check_single_partition,
+    conflict_message,
+    mismatch_message,
+    unmarked_partition_message,
 )
 from reference_impl.storage.partition_loading import (
     MISSING,
@@ -50,22 +46,41 @@ from reference_impl.storage.safe_paths import (
     encode_component,
     encode_components,
     ensure_inside_root,
-    escape_component,
-    is_local_path,
+)
+from reference_impl.storage.upath_kinds import UPathKindOps
+from reference_impl.storage.upath_paths import (
+    check_extension,
+    directories_between,
+    entry_below,
+    op_output_parts,
+    partition_segments,
+    path_metadata,
 )
 from spec.contexts import InputContextLike, OutputContextLike
 
-__all__ = ["UPathIOManager"]
+__all__ = [
+    "UPathIOManager",
+    "check_single_partition",
+    "conflict_message",
+    "mismatch_message",
+    "op_output_parts",
+    "partition_segments",
+    "path_metadata",
+    "unmarked_partition_message",
+]
 
 AnyContext = InputContextLike | OutputContextLike
-_MAX_EXTENSION_BYTES = 40
-_VERSIONED_ROOT = "versioned_outputs"
 
 
 class UPathIOManager(IOManager):
     """Abstract IO manager storing each output in one file under ``base_path``.
 
-    Raises :class:`ConfigError` at construction when ``extension`` is malformed.
+    Raises :class:`ConfigError` at construction when ``extension`` is malformed. On a local
+    ``base_path`` directories and markers are made through directory descriptors and symlinks
+    inside the tree are refused (``allow_symlinks=True`` follows those that stay inside).
+    A failed store raises a :class:`~reference_impl.errors.StoreError` (an ``OSError`` from
+    ``dump_to_path`` is classified: space, permission, read-only, other) and removes the
+    directories and markers it created; other exceptions of ``dump_to_path`` propagate.
     """
 
     extension: ClassVar[str | None] = None
@@ -74,10 +89,11 @@ class UPathIOManager(IOManager):
     max_concurrent_loads: ClassVar[int] = 64
     """Upper bound on partitions an ``async def load_from_path`` loads at the same time."""
 
-    def __init__(self, base_path: UPath | None = None) -> None:
-        _check_extension(type(self).__name__, self.extension)
+    def __init__(self, base_path: UPath | None = None, *, allow_symlinks: bool = False) -> None:
+        check_extension(type(self).__name__, self.extension)
         self._base_path = base_path if base_path is not None else UPath(".")
-        self._kinds: DirectoryKinds[UPath] = DirectoryKinds(_UPathKindOps(self._base_path))
+        self._kind_ops = UPathKindOps(self._base_path, allow_symlinks=allow_symlinks)
+        self._kinds: DirectoryKinds[UPath] = DirectoryKinds(self._kind_ops)
 
     # ------------------------------------------------------------------ abstract I/O
     @abstractmethod
@@ -151,27 +167,49 @@ class UPathIOManager(IOManager):
         (IOM-PART-010) and :class:`UnsafeKeyError` when the path would leave the root or is
         occupied by another key's file or directory.
         """
+        journals = self._kind_ops.begin()
+        where: list[UPath] = []
+        try:
+            path = self._store(context, obj, where)
+        except BaseException as error:
+            if self._kind_ops.roll_back(journals):
+                self._kinds.forget()
+            target = target_of(context, str(self._base_path), str(where[0]) if where else "")
+            if isinstance(error, StorageError):
+                raise describe(error, target) from error.__cause__
+            if isinstance(error, OSError):
+                raise store_failure(target, error) from error
+            raise
+        finally:
+            self._kind_ops.end()
+        metadata: dict[str, Any] = {}
+        if obj is not None:
+            metadata["path"] = path_metadata(context, str(path))
+        metadata.update(self.get_metadata(context=context, obj=obj))
+        context.add_output_metadata(metadata)
+
+    def _store(self, context: OutputContextLike, obj: Any, where: list[UPath]) -> UPath:
+        """Claim, prepare and write; appends the path to ``where`` as soon as it is known."""
         if context.has_asset_partitions:
             paths = self._get_paths_for_partitions(context)
             check_single_partition(self, context, list(paths))
             path = next(iter(paths.values()))
+            where.append(path)
             asset_path = self._get_path_without_extension(context)
             # the asset's directory must be an asset directory before a leftover file in it
             # (the unpartitioned version of this asset) may be removed
             self._claim(context, path, [(asset_path.parent, ASSETS)])
             self._remove_unpartitioned_leftover(context)
             claims = [(asset_path, PARTITIONS)]
-            claims += [(directory, PARTITIONS) for directory in _between(asset_path, path)]
+            claims += [(directory, PARTITIONS)
+                       for directory in directories_between(asset_path, path)]
         else:
             path = self._get_path(context)
+            where.append(path)
             claims = [(path.parent, ASSETS if context.has_asset_key else OUTPUTS)]
         self._prepare_parent(context, path, claims)
         self.dump_to_path(context=context, obj=obj, path=path)
-        metadata: dict[str, Any] = {}
-        if obj is not None:
-            metadata["path"] = path_metadata(context, str(path))
-        metadata.update(self.get_metadata(context=context, obj=obj))
-        context.add_output_metadata(metadata)
+        return path
 
     def load_input(self, context: InputContextLike) -> Any:
         """Load the upstream value: one path, or every partition the input covers.
@@ -181,11 +219,19 @@ class UPathIOManager(IOManager):
         when something is missing, unless the input's definition metadata sets
         ``allow_missing_partitions`` (then missing partitions are left out).
         """
-        if not context.has_asset_key or not context.has_asset_partitions:
-            return self._load_single(context, self._get_path(context))
-        if len(context.asset_partition_keys) == 0:
-            return None
-        return self.load_partitions(context)
+        try:
+            if not context.has_asset_key or not context.has_asset_partitions:
+                return self._load_single(context, self._get_path(context))
+            if len(context.asset_partition_keys) == 0:
+                return None
+            return self.load_partitions(context)
+        except StoredValueNotFoundError:
+            raise
+        except StorageError as error:
+            raise describe(error, target_of(context, str(self._base_path), "")) from (
+                error.__cause__)
+        except OSError as error:
+            raise load_failure(target_of(context, str(self._base_path), ""), error) from error
 
     def load_partitions(self, context: InputContextLike) -> Any:
         """Load every partition ``context`` covers (the override point for bulk formats).
@@ -268,6 +314,7 @@ class UPathIOManager(IOManager):
             )
         if unmarked and claims[-1][1] == PARTITIONS and self.path_exists(path):
             raise UnsafeKeyError(unmarked_partition_message(context, str(path)))
+        self._kind_ops.check_target(path)
 
     def _claim(self, context: OutputContextLike, path: UPath,
                claims: list[tuple[UPath, Kind]]) -> bool:
@@ -276,7 +323,7 @@ class UPathIOManager(IOManager):
         for directory, kind in claims:
             def conflict(other: Kind, directory: UPath = directory) -> str:
                 return conflict_message(context, str(path), self._relative_text(directory),
-                                        _entry_below(directory, path), other)
+                                        entry_below(directory, path), other)
 
             unmarked = self._kinds.claim(directory, kind, conflict)
         return unmarked
@@ -315,192 +362,3 @@ class UPathIOManager(IOManager):
                 "materialize the upstream output (or asset) first"
             ) from error
         return result
-
-
-def op_output_parts(context: AnyContext) -> list[str]:
-    """The encoded path components of an op output (run id, step key, name[, mapping key]).
-
-    A run id equal to ``versioned_outputs`` is escaped when the output is not versioned.
-    """
-    identifier = list(context.get_identifier())
-    parts = encode_components(identifier)
-    if parts and identifier[0] == _VERSIONED_ROOT and _output_version(context) is None:
-        parts[0] = escape_component(identifier[0])
-    return parts
-
-
-def partition_segments(partition: Any) -> list[str]:
-    """The encoded path components of a partition key below its asset's directory.
-
-    A multi-partition key (anything with ``keys_by_dimension``) gives one level per dimension,
-    in dimension-name order.
-    """
-    keys_by_dimension = getattr(partition, "keys_by_dimension", None)
-    if isinstance(keys_by_dimension, Mapping):
-        return [encode_component(keys_by_dimension[name]) for name in sorted(keys_by_dimension)]
-    return [encode_component(partition)]
-
-
-def check_single_partition(manager: object, context: OutputContextLike,
-                           keys: Sequence[str]) -> None:
-    """Raise :class:`PartitionCountError` unless the output covers exactly one partition."""
-    if len(keys) != 1:
-        raise PartitionCountError(
-            f"{type(manager).__name__} stores one partition per output, but the output of "
-            f"asset {context.asset_key.path!r} covers {len(keys)} partitions "
-            f"({_preview(list(keys))}). Run one partition per run instead of a "
-            "single-run backfill, or use a manager that stores ranges"
-        )
-
-
-def _what(context: AnyContext) -> str:
-    if context.has_asset_key and context.has_asset_partitions:
-        keys = list(context.asset_partition_keys)
-        shown = str(keys[0]) if len(keys) == 1 else _preview(keys)
-        return f"partition {shown!r} of asset {list(context.asset_key.path)!r}"
-    return describe_identifier(context)
-
-
-def _other_identifier(directory: Sequence[str], entry: str, other: Kind) -> str:
-    if other == PARTITIONS:
-        return f"partition {entry!r} of the asset stored at {'/'.join(directory)!r}"
-    if other == OUTPUTS:
-        return f"the op output {[*directory, entry]!r}"
-    return f"asset {[*directory, entry]!r}"
-
-
-def conflict_message(context: AnyContext, path: str, directory: Sequence[str], entry: str,
-                     other: Kind) -> str:
-    """Why storing ``context``'s value at ``path`` is refused: ``directory`` (relative
-    components) holds another kind of value, so ``entry`` there means something else."""
-    there = _other_identifier(directory, entry, other)
-    return (
-        f"cannot store {_what(context)} at {path!r}: the directory {'/'.join(directory)!r} holds "
-        f"{describe_kind(other)}, so {entry!r} there is {there}."
-        " Dagster's layout maps both identifiers to the same path; storing one would overwrite "
-        "or shadow the other. Rename one of the assets (or outputs); both stored values are "
-        "unchanged"
-    )
-
-
-def unmarked_partition_message(context: AnyContext, path: str) -> str:
-    """Why a partition is not written over a file in a directory written without markers."""
-    return (
-        f"cannot store {_what(context)} at {path!r}: a file is already there in a directory "
-        "that was written without layout markers (by Dagster or an older version), so it may "
-        "be an unpartitioned asset whose key ends with this partition key. Delete that file if "
-        "it is an old partition value, or rename one of the assets; it is unchanged"
-    )
-
-
-def mismatch_message(context: AnyContext, path: str, directory: Sequence[str], entry: str,
-                     other: Kind) -> str:
-    """Why nothing is loaded for ``context`` although ``path`` holds a file of another kind."""
-    return (
-        f"nothing is stored for {_what(context)}: {path!r} is in {'/'.join(directory)!r}, a "
-        f"directory of {describe_kind(other)}, so it holds "
-        f"{_other_identifier(directory, entry, other)}, not this value"
-    )
-
-
-def _between(asset_path: UPath, path: UPath) -> list[UPath]:
-    """Directories strictly below ``asset_path`` and above ``path`` (multi-partition levels)."""
-    top, found = str(asset_path), list[UPath]()
-    directory = path.parent
-    for _ in range(32):
-        if str(directory) == top:
-            return list(reversed(found))
-        found.append(directory)
-        parent = directory.parent
-        if str(parent) == str(directory):
-            break
-        directory = parent
-    return [path.parent] if str(path.parent) != top else []
-
-
-def _entry_below(directory: UPath, path: UPath) -> str:
-    """The name of the child of ``directory`` on the way to ``path``."""
-    top, entry = str(directory), path
-    for _ in range(32):
-        if str(entry.parent) == top or str(entry.parent) == str(entry):
-            return entry.name
-        entry = entry.parent
-    return path.name
-
-
-class _UPathKindOps:
-    """:class:`~reference_impl.storage.layout.KindOps` through fsspec (any filesystem)."""
-
-    def __init__(self, root: UPath) -> None:
-        self._local = is_local_path(root)
-
-    def key(self, directory: UPath) -> str:
-        return str(directory)
-
-    def has_marker(self, directory: UPath, name: str) -> bool:
-        try:
-            return bool(directory.joinpath(name).exists())
-        except (NotADirectoryError, FileNotFoundError):
-            return False
-
-    def make_directory(self, directory: UPath) -> None:
-        if self._local and directory.is_file():
-            raise FileExistsError(str(directory))
-        directory.mkdir(parents=True, exist_ok=True)
-
-    def create_marker(self, directory: UPath, name: str) -> None:
-        directory.joinpath(name).write_bytes(b"")
-
-    def remove_marker(self, directory: UPath, name: str) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            directory.joinpath(name).unlink()
-
-    def verify(self, directory: UPath) -> None:
-        """Nothing to do: the generic path checks every full path with ensure_inside_root."""
-
-
-def _check_extension(owner: str, extension: str | None) -> None:
-
-    if not extension:
-        return
-    if not isinstance(extension, str) or not extension.startswith(".") or len(extension) < 2:
-        raise ConfigError(
-            f"{owner}.extension must be empty or start with '.', like '.json'; got {extension!r}"
-        )
-    if any(bad in extension for bad in ("/", "\\", "\x00", "::")) or (
-        len(extension.encode("utf-8", errors="surrogatepass")) > _MAX_EXTENSION_BYTES
-    ):
-        raise ConfigError(
-            f"{owner}.extension {extension!r} must not contain '/', '\\', NUL or '::' and must "
-            f"be at most {_MAX_EXTENSION_BYTES} bytes long"
-        )
-
-
-def _output_version(context: AnyContext) -> str | None:
-    upstream = getattr(context, "upstream_output", None)
-    source = upstream if upstream is not None else context
-    version = getattr(source, "version", None)
-    return version if isinstance(version, str) else None
-
-
-class _PathText(os.PathLike[str]):
-    """A path string as an ``os.PathLike``: every framework normalizes it to path metadata."""
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-
-    def __fspath__(self) -> str:
-        return self._text
-
-
-def path_metadata(context: OutputContextLike, path: str) -> Any:
-    """``MetadataValue.path(str(path))`` for reference contexts; a raw ``os.PathLike`` that
-    normalizes to the same path metadata for other frameworks' contexts (e.g. Dagster's)."""
-    if type(context).__module__.startswith("reference_impl."):
-        return MetadataValue.path(path)
-    return _PathText(path)
-
-
-def _preview(keys: Sequence[str]) -> str:
-    shown = ", ".join(repr(key) for key in keys[:3])
-    return shown + (", ..." if len(keys) > 3 else "")
