@@ -182,6 +182,14 @@ class LocalTree:
         finally:
             os.close(fd)
 
+    def has_marker(self, parts: Sequence[str], name: str) -> bool:
+        """Whether the marker ``root/parts/name`` exists; a symlink there is refused
+        (:class:`UnsafeKeyError`: markers are only ever regular files)."""
+        mode = self.entry_mode((*parts, name))
+        if mode is not None and stat.S_ISLNK(mode):
+            raise self.symlink_error((*parts, name))
+        return mode is not None
+
     def create_marker(self, parts: Sequence[str], name: str) -> None:
         """Create the empty file ``root/parts/name`` (``O_EXCL``); an existing regular file is
         fine, anything else there (a symlink, a directory) is refused."""

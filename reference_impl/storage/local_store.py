@@ -53,7 +53,7 @@ class TreeKindOps:
         return "/".join(directory)
 
     def has_marker(self, directory: Parts, name: str) -> bool:
-        return self.tree.entry_mode((*directory, name)) is not None
+        return self.tree.has_marker(directory, name)
 
     def make_directory(self, directory: Parts) -> None:
         os.close(self.tree.open_directory(directory, create=True))

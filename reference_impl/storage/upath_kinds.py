@@ -105,7 +105,7 @@ class UPathKindOps:
 
     def has_marker(self, directory: UPath, name: str) -> bool:
         if self.tree is not None:
-            return self.tree.entry_mode((*self.parts(directory), name)) is not None
+            return self.tree.has_marker(self.parts(directory), name)
         try:
             return bool(directory.joinpath(name).exists())
         except (NotADirectoryError, FileNotFoundError):
