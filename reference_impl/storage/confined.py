@@ -35,6 +35,7 @@ from typing import IO, BinaryIO
 
 from reference_impl.errors import UnsafeKeyError
 from reference_impl.storage.exchange import exchange_at
+from reference_impl.storage.layout import MARKER_PREFIX
 from reference_impl.storage.temporaries import (
     SWEEP_INTERVAL_SECONDS,
     sweep_directory,
@@ -72,6 +73,7 @@ class Journal:
 
     directories: list[Parts] = field(default_factory=list)
     markers: list[tuple[Parts, str]] = field(default_factory=list)
+    root_created: bool = False
 
 
 class LocalTree:
@@ -97,6 +99,8 @@ class LocalTree:
             if not create:
                 raise
         os.makedirs(self.root, exist_ok=True)
+        if self.journal is not None:
+            self.journal.root_created = True
         return os.open(self.root, _DIR_FLAGS)
 
     def open_directory(self, parts: Sequence[str], *, create: bool = False) -> int:
@@ -217,12 +221,13 @@ class LocalTree:
             os.close(fd)
 
     def roll_back(self, journal: Journal) -> None:
-        """Undo what a failed store created: its markers in the directories it created, then
-        those directories (bottom up) when empty. Never raises (best effort)."""
+        """Undo what a failed store created: its markers (in a directory that existed before
+        only while nothing but markers is there), then the directories it created (bottom up,
+        when empty), then the root if it created it. Never raises (best effort)."""
         created = set(journal.directories)
         for parts, name in reversed(journal.markers):
-            if parts in created:
-                with contextlib.suppress(OSError, UnsafeKeyError):
+            with contextlib.suppress(OSError, UnsafeKeyError):
+                if parts in created or self._only_markers(parts):
                     self.unlink([*parts, name])
         for parts in reversed(journal.directories):
             with contextlib.suppress(OSError, UnsafeKeyError):
@@ -231,6 +236,16 @@ class LocalTree:
                     os.rmdir(parts[-1], dir_fd=fd)
                 finally:
                     os.close(fd)
+        if journal.root_created:
+            with contextlib.suppress(OSError):
+                os.rmdir(self.root)
+
+    def _only_markers(self, parts: Sequence[str]) -> bool:
+        fd = self.open_directory(parts)
+        try:
+            return all(name.startswith(MARKER_PREFIX) for name in os.listdir(fd))
+        finally:
+            os.close(fd)
 
     # ------------------------------------------------------------------ values
     def write(self, parts: Sequence[str], write: Writer, *, durable: bool,

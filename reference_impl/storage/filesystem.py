@@ -149,15 +149,14 @@ class PickledObjectFilesystemIOManager(UPathIOManager):
             asset = encode_components(context.asset_key.path)
             segments = partition_segments(keys[0])
             parts = asset + segments
-            store.claim(context, parts, [(asset[:-1], ASSETS)])
-            store.remove_unpartitioned_leftover(context, asset)
+            partitioned: list[str] | None = asset
             claims: list[Claim] = [(parts[:depth], PARTITIONS)
                                    for depth in range(len(asset), len(parts))]
         elif context.has_asset_key:
-            parts = encode_components(context.asset_key.path)
+            parts, partitioned = encode_components(context.asset_key.path), None
             claims = [(parts[:-1], ASSETS)]
         else:
-            parts = op_output_parts(context)
+            parts, partitioned = op_output_parts(context), None
             claims = [(parts[:-1], OUTPUTS)]
         parts[-1] += extension
         where = store.display(parts)
@@ -165,7 +164,8 @@ class PickledObjectFilesystemIOManager(UPathIOManager):
         def write(handle: IO[bytes]) -> None:
             dump_pickle(obj, handle, where=where)
 
-        store.store(context, parts, claims, write, durable=self._fsync)
+        store.store(context, parts, claims, write, durable=self._fsync,
+                    partitioned_asset=partitioned)
         metadata: dict[str, Any] = {} if obj is None else {"path": path_metadata(context, where)}
         metadata.update(self.get_metadata(context=context, obj=obj))
         context.add_output_metadata(metadata)

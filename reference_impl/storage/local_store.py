@@ -18,7 +18,7 @@ from upath import UPath
 from reference_impl.errors import StorageError, UnsafeKeyError
 from reference_impl.storage.confined import Journal, LocalTree, Parts
 from reference_impl.storage.failures import describe, load_failure, store_failure, target_of
-from reference_impl.storage.layout import PARTITIONS, DirectoryKinds, Kind
+from reference_impl.storage.layout import ASSETS, PARTITIONS, DirectoryKinds, Kind
 from reference_impl.storage.layout_messages import (
     conflict_message,
     mismatch_message,
@@ -100,12 +100,17 @@ class LocalStore:
         return unmarked
 
     def store(self, context: OutputContextLike, parts: list[str], claims: list[Claim],
-              write: Writer, *, durable: bool) -> None:
+              write: Writer, *, durable: bool, partitioned_asset: list[str] | None = None
+              ) -> None:
         """Claim the directories and write the value atomically; every failure is typed and
-        leaves nothing this store created behind."""
+        leaves nothing this store created behind. For a partition, ``partitioned_asset``
+        (the asset's parts) is claimed first and its unpartitioned leftover removed."""
         journal = Journal()
         self.tree.journal = journal
         try:
+            if partitioned_asset is not None:
+                self.claim(context, parts, [(partitioned_asset[:-1], ASSETS)])
+                self.remove_unpartitioned_leftover(context, partitioned_asset)
             self._store(context, parts, claims, write, durable, journal)
         except BaseException as error:
             if journal.directories or journal.markers:

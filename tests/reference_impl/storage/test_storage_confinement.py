@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from reference_impl.errors import StorageError, UnsafeKeyError
-from reference_impl.storage.layout import marker_name
 from reference_impl.storage import exchange as exchange_module
 from reference_impl.storage.exchange import exchange
+from reference_impl.storage.layout import marker_name
 from tests.reference_impl.storage.faults import LOCAL_KINDS, load, make_manager, store
 
 
