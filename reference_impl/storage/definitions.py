@@ -26,13 +26,17 @@ class FilesystemIOManager(ConfigurableIOManagerFactory):
     from ``$DAGSTER_HOME/dagster.yaml``; ``$DAGSTER_HOME/storage``; a temporary directory.
     Op outputs go to ``<base_dir>/<run_id>/<step_key>/<name>``, assets to
     ``<base_dir>/<k1>/.../<kn>``; re-materializing overwrites atomically.
+    ``durable_writes=True`` (not in Dagster; off by default) fsyncs every store so that it
+    survives a power loss (``docs/RELIABILITY.md``).
     """
 
     base_dir: str | None = None
+    durable_writes: bool = False
 
     def create_io_manager(self, context: Any) -> PickledObjectFilesystemIOManager:
         """A pickle manager rooted at the resolved ``base_dir``."""
-        return PickledObjectFilesystemIOManager(base_dir=resolve_base_dir(self.base_dir))
+        return PickledObjectFilesystemIOManager(base_dir=resolve_base_dir(self.base_dir),
+                                                durable_writes=self.durable_writes)
 
 
 @io_manager(config_schema={"base_dir": Field(Noneable(StringSource), is_required=False)})

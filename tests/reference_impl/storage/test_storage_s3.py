@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import logging
-import os
+import errno
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from upath import UPath
 
 from reference_impl.context import build_input_context, build_output_context
-from reference_impl.errors import StoredValueNotFoundError, UnpicklableValueError
+from reference_impl.errors import (
+    StoragePermissionError,
+    StoredValueNotFoundError,
+    StoreError,
+    UnpicklableValueError,
+)
 from reference_impl.partitions import PartitionKeyRange, StaticPartitionsDefinition
 from reference_impl.storage import PickledObjectFilesystemIOManager
 from reference_impl.storage.pickling import load_pickle
@@ -22,32 +25,6 @@ from spec.contexts import InputContextLike
 pytestmark = pytest.mark.s3
 BUCKET = "storage-tests"
 STATIC = StaticPartitionsDefinition(["a", "b", "c"])
-
-
-@pytest.fixture(scope="session")
-def s3_endpoint() -> Iterator[str]:
-    moto_server = pytest.importorskip("moto.server")
-    boto3 = pytest.importorskip("boto3")
-    pytest.importorskip("s3fs")
-    saved = {name: os.environ.get(name) for name in
-             ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")}
-    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-                      AWS_DEFAULT_REGION="us-east-1")
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket=BUCKET)
-    try:
-        yield endpoint
-    finally:
-        server.stop()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def s3_manager(endpoint: str) -> PickledObjectFilesystemIOManager:
@@ -95,3 +72,32 @@ def test_s3_partitions_sync_and_async(s3_endpoint: str) -> None:
             reader.load_input(build_input_context(
                 asset_key=["p"], asset_partition_key_range=PartitionKeyRange("a", "c"),
                 asset_partitions_def=STATIC))
+
+
+def test_s3_failures_are_typed_and_keep_the_previous_value(
+        s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On S3 (moto): a refused upload is a typed StoreError naming key and root, a value
+    whose pickling raises RuntimeError is an UnpicklableValueError; the old value stays and a
+    failed first store leaves no object."""
+    manager = s3_manager(s3_endpoint)
+    manager.handle_output(build_output_context(asset_key=["a"]), "old")
+
+    class Exploding:
+        def __reduce__(self) -> Any:
+            raise RuntimeError("boom")
+
+    with pytest.raises(UnpicklableValueError):
+        manager.handle_output(build_output_context(asset_key=["a"]), Exploding())
+
+    def refused(path: str, value: bytes, **kwargs: Any) -> None:
+        raise PermissionError(errno.EACCES, "Access Denied", path)
+
+    monkeypatch.setattr(manager.fs, "pipe_file", refused)  # s3fs mirrors it per instance
+    with pytest.raises(StoragePermissionError) as raised:
+        manager.handle_output(build_output_context(asset_key=["a"]), "new")
+    assert raised.value.key == ["a"] and raised.value.storage_root == str(manager.base_path)
+    with pytest.raises(StoreError):
+        manager.handle_output(build_output_context(asset_key=["fresh", "key"]), 1)
+    monkeypatch.undo()
+    assert manager.load_input(build_input_context(asset_key=["a"])) == "old"
+    assert not manager.fs.exists(str(manager.base_path.joinpath("fresh")).split("://")[1])
