@@ -29,6 +29,7 @@ import errno
 import os
 import stat
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, BinaryIO
@@ -43,6 +44,13 @@ from reference_impl.storage.temporaries import (
 )
 
 __all__ = ["SUPPORTED", "Journal", "LocalTree", "Parts"]
+
+
+def _close_all(descriptors: list[int]) -> None:
+    for descriptor in descriptors:
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
+    descriptors.clear()
 
 Parts = tuple[str, ...]
 Writer = Callable[[IO[bytes]], None]
@@ -85,6 +93,9 @@ class LocalTree:
         self.real_root = os.path.realpath(root)
         self._swept: dict[Parts, float] = {}
         self.journal: Journal | None = None
+        self._root_fd: int | None = None
+        self._held: list[int] = []  # every root descriptor opened; closed with the tree
+        self._finalizer = weakref.finalize(self, _close_all, self._held)
 
     # ------------------------------------------------------------------ directories
     def display(self, parts: Sequence[str]) -> str:
@@ -92,28 +103,58 @@ class LocalTree:
         return os.path.join(self.root, *parts)
 
     def open_root(self, *, create: bool) -> int:
-        """A descriptor of the root (created with its parents when ``create``)."""
+        """The root's descriptor, opened once (by path) and kept; reopened when the directory
+        it names was deleted (``st_nlink == 0``) or, with ``create``, made first."""
+        fd = self._root_fd
+        if fd is not None and not (create and self._root_is_stale()):
+            return fd
         try:
-            return os.open(self.root, _DIR_FLAGS)
+            fd = os.open(self.root, _DIR_FLAGS)
         except FileNotFoundError:
             if not create:
                 raise
-        os.makedirs(self.root, exist_ok=True)
-        if self.journal is not None:
-            self.journal.root_created = True
-        return os.open(self.root, _DIR_FLAGS)
+            os.makedirs(self.root, exist_ok=True)
+            if self.journal is not None:
+                self.journal.root_created = True
+            fd = os.open(self.root, _DIR_FLAGS)
+        self._held.append(fd)  # an older root descriptor stays open: a thread may still use it
+        self._root_fd = fd
+        return fd
+
+    def _root_is_stale(self) -> bool:
+        fd = self._root_fd
+        return fd is not None and os.fstat(fd).st_nlink == 0
+
+    def release(self, fd: int) -> None:
+        """Close a descriptor :meth:`open_directory` returned (the kept root stays open)."""
+        if fd not in self._held:
+            os.close(fd)
+
+    def close(self) -> None:
+        """Close the kept root descriptor (also done when the tree is garbage collected)."""
+        self._finalizer()
 
     def open_directory(self, parts: Sequence[str], *, create: bool = False) -> int:
-        """A descriptor of the directory ``root/parts``; never follows a symlink below the root
-        (unless ``allow_symlinks``). Creates missing directories when ``create`` (recorded in
-        :attr:`journal`). Raises ``FileNotFoundError`` (missing), ``NotADirectoryError`` (a file
-        is in the way) or :class:`UnsafeKeyError` (a symlink)."""
+        """A descriptor of the directory ``root/parts`` (give it back with :meth:`release`);
+        never follows a symlink below the root (unless ``allow_symlinks``). Creates missing
+        directories when ``create`` (recorded in :attr:`journal`). Raises
+        ``FileNotFoundError`` (missing), ``NotADirectoryError`` (a file is in the way) or
+        :class:`UnsafeKeyError` (a symlink)."""
+        try:
+            return self._walk(parts, create)
+        except FileNotFoundError:
+            if not self._root_is_stale():
+                raise
+            self._root_fd = None  # the root was deleted (and maybe re-created): start over
+            return self._walk(parts, create)
+
+    def _walk(self, parts: Sequence[str], create: bool) -> int:
         fd = self.open_root(create=create)
         for depth in range(len(parts)):
             try:
                 child = self._open_child(fd, parts, depth, create)
             finally:
-                os.close(fd)
+                self.release(fd)
             fd = child
         return fd
 
@@ -184,7 +225,7 @@ class LocalTree:
         except (FileNotFoundError, NotADirectoryError):
             return None
         finally:
-            os.close(fd)
+            self.release(fd)
 
     def has_marker(self, parts: Sequence[str], name: str) -> bool:
         """Whether the marker ``root/parts/name`` exists; a symlink there is refused
@@ -209,7 +250,7 @@ class LocalTree:
             if self.journal is not None:
                 self.journal.markers.append((tuple(parts), name))
         finally:
-            os.close(fd)
+            self.release(fd)
 
     def unlink(self, parts: Sequence[str]) -> None:
         """Remove the file (or symlink) ``root/parts``; no error when it is gone."""
@@ -218,7 +259,7 @@ class LocalTree:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(parts[-1], dir_fd=fd)
         finally:
-            os.close(fd)
+            self.release(fd)
 
     def roll_back(self, journal: Journal) -> None:
         """Undo what a failed store created: its markers (in a directory that existed before
@@ -235,7 +276,7 @@ class LocalTree:
                 try:
                     os.rmdir(parts[-1], dir_fd=fd)
                 finally:
-                    os.close(fd)
+                    self.release(fd)
         if journal.root_created:
             with contextlib.suppress(OSError):
                 os.rmdir(self.root)
@@ -245,7 +286,7 @@ class LocalTree:
         try:
             return all(name.startswith(MARKER_PREFIX) for name in os.listdir(fd))
         finally:
-            os.close(fd)
+            self.release(fd)
 
     # ------------------------------------------------------------------ values
     def write(self, parts: Sequence[str], write: Writer, *, durable: bool,
@@ -266,7 +307,14 @@ class LocalTree:
         try:
             self._maybe_sweep(directory, fd)
             temporary = temporary_name()
-            descriptor = os.open(temporary, _CREATE_FLAGS, 0o666, dir_fd=fd)
+            try:
+                descriptor = os.open(temporary, _CREATE_FLAGS, 0o666, dir_fd=fd)
+            except FileNotFoundError:
+                if directory or not self._root_is_stale():
+                    raise
+                self._root_fd = None  # the root was deleted (and maybe re-created): again
+                fd = self.open_directory(directory)
+                descriptor = os.open(temporary, _CREATE_FLAGS, 0o666, dir_fd=fd)
             try:
                 with open_for_writing(descriptor) as handle:
                     write(handle)
@@ -283,7 +331,7 @@ class LocalTree:
                 if sync_parents:
                     self._sync_parents(directory)
         finally:
-            os.close(fd)
+            self.release(fd)
 
     def _publish(self, fd: int, temporary: str, name: str, *, replace: bool) -> None:
         if replace or not exchange_at(fd, temporary, name):
@@ -310,7 +358,7 @@ class LocalTree:
             try:
                 os.fsync(fd)
             finally:
-                os.close(fd)
+                self.release(fd)
 
     def _maybe_sweep(self, directory: Parts, fd: int) -> None:
         now = time.monotonic()
@@ -330,10 +378,16 @@ class LocalTree:
             fd = self.open_directory(parts[:-1])
         except (FileNotFoundError, NotADirectoryError):
             return None
+        stale = False
         try:
             try:
                 descriptor = os.open(parts[-1], _READ_FLAGS, dir_fd=fd)
-            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            except FileNotFoundError:
+                if len(parts) > 1 or not self._root_is_stale():
+                    return None
+                self._root_fd = None  # the root was deleted (and maybe re-created): again
+                stale = True
+            except (IsADirectoryError, NotADirectoryError):
                 return None
             except OSError as error:
                 if error.errno not in (errno.ELOOP, errno.EMLINK):
@@ -346,7 +400,9 @@ class LocalTree:
                 except (FileNotFoundError, IsADirectoryError):
                     return None
         finally:
-            os.close(fd)
+            self.release(fd)
+        if stale:
+            return self.open_for_reading(parts)
         try:
             return open(descriptor, "rb", buffering=_BUFFER)
         except IsADirectoryError:  # FileIO refuses a directory's descriptor

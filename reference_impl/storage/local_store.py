@@ -56,7 +56,7 @@ class TreeKindOps:
         return self.tree.has_marker(directory, name)
 
     def make_directory(self, directory: Parts) -> None:
-        os.close(self.tree.open_directory(directory, create=True))
+        self.tree.release(self.tree.open_directory(directory, create=True))
 
     def create_marker(self, directory: Parts, name: str) -> None:
         self.tree.create_marker(directory, name)

@@ -113,7 +113,7 @@ class UPathKindOps:
 
     def make_directory(self, directory: UPath) -> None:
         if self.tree is not None:
-            os.close(self.tree.open_directory(self.parts(directory), create=True))
+            self.tree.release(self.tree.open_directory(self.parts(directory), create=True))
             return
         missing: list[UPath] = []
         probe = directory

@@ -6,13 +6,14 @@ path and a third-party UPathIOManager subclass alike."""
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from reference_impl.errors import StorageError, UnsafeKeyError
+from reference_impl.errors import StorageError, StoredValueNotFoundError, UnsafeKeyError
 from reference_impl.storage import exchange as exchange_module
 from reference_impl.storage.exchange import exchange
 from reference_impl.storage.layout import marker_name
@@ -127,6 +128,7 @@ def test_directory_swapped_for_a_symlink_during_stores_never_leaks(
             time.sleep(0)
             assert exchange(str(root / "d"), str(root / "d.link"))  # and the directory again
             swaps += 1
+            time.sleep(0.0002)  # let some stores through the walk
 
     thread = threading.Thread(target=swapper)
     thread.start()
@@ -146,3 +148,31 @@ def test_directory_swapped_for_a_symlink_during_stores_never_leaks(
         thread.join()
     assert swaps > 0 and outcomes["stored"] > 0
     assert os.listdir(outside) == [], outcomes
+
+
+@pytest.mark.parametrize("kind", ["fast", "generic"])
+@pytest.mark.parametrize("key", [["top"], ["nested", "v"]])
+def test_root_deleted_and_recreated_behind_a_live_manager(tmp_path: Path, kind: str,
+                                                          key: list[str]) -> None:
+    """The root's descriptor is kept open: when the root is deleted (and re-created by
+    someone else) the manager notices and uses the new directory, for loads and stores."""
+    root = tmp_path / "root"
+    manager = make_manager(kind, root)
+    store(manager, key, 1)
+    shutil.rmtree(root)
+    with pytest.raises(StoredValueNotFoundError):
+        load(manager, key)
+    store(make_manager(kind, root), key, 2)
+    assert load(manager, key) == 2
+    shutil.rmtree(root)
+    store(manager, key, 3)
+    assert load(make_manager(kind, root), key) == 3
+
+
+def test_managers_do_not_leak_descriptors(tmp_path: Path) -> None:
+    if not os.path.isdir("/proc/self/fd"):
+        pytest.skip("needs /proc/self/fd")
+    before = len(os.listdir("/proc/self/fd"))
+    for index in range(200):
+        store(make_manager("fast", tmp_path), ["k"], index)
+    assert len(os.listdir("/proc/self/fd")) <= before + 2
