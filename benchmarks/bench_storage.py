@@ -12,7 +12,7 @@ medians to raw pickle and to Dagster, all measured in this one process. Rows:
 * ``ours``: the reference manager as shipped (on Linux it publishes with
   ``renameat2(RENAME_EXCHANGE)``); ``ours os.replace``: the same with the exchange switched off
   (untimed, per sample), i.e. the ``os.replace`` fallback and the previous behaviour.
-  (``fsync=True`` always publishes with ``os.replace``: after the fsync ext4 has nothing left
+  (``durable_writes=True`` always publishes with a rename: after the fsync ext4 has nothing left
   to flush.)
 * ``10 MB, old on disk``: each sample first stores the old value (untimed) and ``fsync``s it, so
   the round trip overwrites a value already written back to disk, as a pipeline re-materializing
@@ -76,7 +76,7 @@ def raw(root: Path) -> Subject:
 def ours(root: Path, fsync: bool, *, use_exchange: bool = True) -> Subject:
     """Our manager; ``use_exchange=False`` publishes with ``os.replace`` (the fallback, and
     what every store did before ``renameat2(RENAME_EXCHANGE)``), switched untimed per sample."""
-    manager = PickledObjectFilesystemIOManager(str(root), fsync=fsync)
+    manager = PickledObjectFilesystemIOManager(str(root), durable_writes=fsync)
     source = build_input_context(asset_key=["bench", "asset"])
     configure = exchange.enable if use_exchange else exchange.disable
 
@@ -173,13 +173,14 @@ def filesystem_of(path: Path) -> str:
 
 
 def round_trip_table(root: Path, quick: bool, fsync: bool) -> None:
-    """One table; ``fsync=True`` compares our opt-in durable mode instead of the default."""
-    label = "ours fsync=True" if fsync else "ours"
+    """One table; ``fsync=True`` compares our opt-in durable mode (``durable_writes=True``:
+    file and directory fsynced, the cost of durability) instead of the default."""
+    label = "ours durable_writes" if fsync else "ours"
     candidates: list[tuple[str, Callable[[Path], Subject | None]]] = [
         ("raw pickle", raw),
         (label, lambda target: ours(target, fsync)),
     ]
-    if not fsync and exchange.is_available():  # (fsync=True always uses os.replace)
+    if not fsync and exchange.is_available():  # (durable writes always rename)
         candidates.append((f"{label} os.replace",
                            lambda target: ours(target, fsync, use_exchange=False)))
     candidates.append(("dagster", dagster))
