@@ -21,6 +21,7 @@ def check_io_manager(
     only: str | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
     name: str | None = None,
+    seed: int | None = None,
 ) -> Report:
     """Check ``subject`` against every requirement of the spec and return the :class:`Report`.
 
@@ -29,7 +30,10 @@ def check_io_manager(
     ``thorough``. ``only`` keeps the requirements whose ID starts with it (e.g.
     ``"IOM-STORE"``) and runs every check that may report one of them, so each kept
     requirement gets the same verdict as in a full run. ``on_progress(check_name, done,
-    total)`` is called after each check.
+    total)`` is called after each check. ``seed`` seeds every hypothesis run (``None``: the
+    profile decides; ``pr`` is derandomized). The checks run in this process (the object is
+    already here); the CLI and :func:`conformance.isolation.session.check_in_workers` run a
+    target in worker processes.
     Raises ``SubjectError``, ``ContextFactoryError`` or ``UnknownProfileError`` for bad arguments;
     a failing manager never raises, it yields a report whose ``ok`` is false.
     """
@@ -41,4 +45,5 @@ def check_io_manager(
         get_profile(profile),
         only=only,
         on_progress=on_progress,
+        seed=seed,
     )

@@ -15,7 +15,28 @@ from typing import Any
 
 from conformance.subject import Capabilities, Subject
 
-__all__ = ["IN_MEMORY_CAPABILITIES", "builtin_subjects", "pickle_upath_manager_class"]
+__all__ = [
+    "BUILTIN_NAMES",
+    "IN_MEMORY_CAPABILITIES",
+    "builtin_names",
+    "builtin_subjects",
+    "pickle_upath_manager_class",
+]
+
+BUILTIN_NAMES: tuple[str, ...] = (
+    "InMemoryIOManager",
+    "mem_io_manager",
+    "FilesystemIOManager",
+    "fs_io_manager",
+    "PickleUPathIOManager[local]",
+    "PickleUPathIOManager[memory]",
+)
+"""The names of :func:`builtin_subjects`, in order (known without importing the built-ins)."""
+
+
+def builtin_names() -> tuple[str, ...]:
+    """The names of the reference built-in subjects, in the order they are checked."""
+    return BUILTIN_NAMES
 
 IN_MEMORY_CAPABILITIES = Capabilities(
     op_outputs=True,

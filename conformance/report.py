@@ -53,6 +53,8 @@ class RequirementResult:
     ``stderr_tail`` (and ``exit_code``/``tampered`` when they apply)."""
     replay: Mapping[str, object] | None = None
     """How to rerun the failing example (:class:`conformance.checks.replaying.Replay`)."""
+    failed_check: str | None = None
+    """The check whose run decided a FAIL or ERROR."""
 
     def to_dict(self) -> dict[str, object]:
         """JSON-able form (the status as its string value)."""
@@ -68,6 +70,7 @@ class RequirementResult:
             "reproduction": self.reproduction,
             "diagnostics": None if self.diagnostics is None else dict(self.diagnostics),
             "replay": None if self.replay is None else dict(self.replay),
+            "failed_check": self.failed_check,
         }
 
 

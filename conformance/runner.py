@@ -29,7 +29,15 @@ from conformance.report import Report, RequirementResult, Status
 from conformance.subject import Subject
 from spec.requirements import Binds, Requirement, iter_requirements
 
-__all__ = ["Executor", "clear_context_cache", "fold_runs", "plan_checks", "run_checks"]
+__all__ = [
+    "Executor",
+    "cached_context_run",
+    "clear_context_cache",
+    "fold_runs",
+    "plan_checks",
+    "run_checks",
+    "store_context_run",
+]
 
 _RANK = {Status.NOT_APPLICABLE: 0, Status.PASS: 1, Status.ERROR: 2, Status.FAIL: 3}
 
@@ -53,6 +61,7 @@ class _Outcome:
     notes: list[str] = field(default_factory=list)
     diagnostics: Mapping[str, object] | None = None
     replay: Mapping[str, object] | None = None
+    failed_check: str | None = None
 
     def record(self, status: Status, message: str = "", **details: object) -> None:
         if _RANK[status] > _RANK[self.status] or (
@@ -68,6 +77,8 @@ class _Outcome:
             self.diagnostics = diagnostics if isinstance(diagnostics, Mapping) else None
             replay = details.get("replay")
             self.replay = replay if isinstance(replay, Mapping) else None
+            check = details.get("check")
+            self.failed_check = check if isinstance(check, str) else None
 
 
 def _absence_reason(
@@ -159,17 +170,24 @@ def fold_runs(
     only: str | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
     header: Mapping[str, str] | None = None,
+    restrict_to: set[str] | None = None,
 ) -> Report:
     """Plan the checks for ``subject``, run the applicable ones with ``execute`` and fold their
-    runs into the Report (per requirement: FAIL beats ERROR beats PASS)."""
+    runs into the Report (per requirement: FAIL beats ERROR beats PASS). ``restrict_to`` (check
+    names) runs only those checks and reports only the requirements they may report (a
+    replay)."""
     requirements = _selected(only)
+    checks = plan_checks(subject, only)
+    if restrict_to is not None:
+        checks = [c for c in checks if c.name in restrict_to]
+        reportable = set().union(*(c.reportable for c in checks)) if checks else set()
+        requirements = {rid: r for rid, r in requirements.items() if rid in reportable}
     outcomes = {rid: _Outcome() for rid in requirements}
     for rid, requirement in requirements.items():
         if requirement.binds is Binds.MANAGER:
             reason = _not_applicable(subject, requirement)
             if reason is not None:
                 outcomes[rid].record(Status.NOT_APPLICABLE, reason)
-    checks = plan_checks(subject, only)
     runnable = []
     for check in checks:
         covered = [rid for rid in check.requirements if rid in requirements]
@@ -227,6 +245,47 @@ def clear_context_cache() -> None:
     _CONTEXT_RUNS.clear()
 
 
+def _cache_key(
+    check: Check, contexts: ContextFactory | str, profile: Profile | str, seed: int | None
+) -> tuple[str, str, str, str, int | None] | None:
+    if check.target != "context":
+        return None
+    if isinstance(contexts, str):
+        kind, name = "named", contexts
+    else:
+        kind = f"{type(contexts).__module__}.{type(contexts).__qualname__}"
+        name = str(contexts.name)
+        if kind not in _CACHEABLE_FACTORIES:
+            return None
+    profile_name = profile if isinstance(profile, str) else profile.name
+    return (kind, name, check.name, profile_name, seed)
+
+
+def cached_context_run(
+    check: Check, contexts: ContextFactory | str, profile: Profile | str, seed: int | None
+) -> CheckRun | None:
+    """The cached run of a context-binding check for this context factory (or factory name,
+    for workers), profile and seed, if any."""
+    key = _cache_key(check, contexts, profile, seed)
+    cached = None if key is None else _CONTEXT_RUNS.get(key)
+    if cached is None or (cached[0] is not profile and cached[0] != profile):
+        return None
+    return cached[1]
+
+
+def store_context_run(
+    check: Check,
+    contexts: ContextFactory | str,
+    profile: Profile | str,
+    seed: int | None,
+    run: CheckRun,
+) -> None:
+    """Remember ``run`` of a context-binding check (only finished runs are remembered)."""
+    key = _cache_key(check, contexts, profile, seed)
+    if key is not None and run.kind in ("pass", "not_applicable", "violation"):
+        _CONTEXT_RUNS[key] = (profile, run)
+
+
 def _cached(
     check: Check,
     contexts: ContextFactory | str,
@@ -234,25 +293,12 @@ def _cached(
     seed: int | None,
     run: Callable[[], CheckRun],
 ) -> CheckRun:
-    """``run()``, or the cached run of a context-binding check (one run per context factory,
-    profile and seed); ``contexts`` is a factory here, or a factory's name for workers."""
-    if check.target != "context":
-        return run()
-    if isinstance(contexts, str):
-        kind, name = "named", contexts
-    else:
-        kind = f"{type(contexts).__module__}.{type(contexts).__qualname__}"
-        name = str(contexts.name)
-        if kind not in _CACHEABLE_FACTORIES:
-            return run()
-    profile_name = profile if isinstance(profile, str) else profile.name
-    key = (kind, name, check.name, profile_name, seed)
-    cached = _CONTEXT_RUNS.get(key)
-    if cached is not None and cached[0] is profile:
-        return cached[1]
+    """``run()``, or the cached run of a context-binding check (:func:`cached_context_run`)."""
+    cached = cached_context_run(check, contexts, profile, seed)
+    if cached is not None:
+        return cached
     result = run()
-    if result.kind in ("pass", "not_applicable", "violation"):
-        _CONTEXT_RUNS[key] = (profile, result)
+    store_context_run(check, contexts, profile, seed, result)
     return result
 
 
@@ -297,7 +343,7 @@ def _fold(
         message = run.message if run.kind == "crash" else _describe_death(run)
         for rid in covered:
             outcomes[rid].record(Status.ERROR, message, counterexample=dict(run.last_example),
-                                 diagnostics=run.diagnostics, replay=replay)
+                                 diagnostics=run.diagnostics, replay=replay, check=check.name)
     else:
         for rid in covered:
             outcomes[rid].record(Status.PASS)
@@ -305,7 +351,8 @@ def _fold(
         message = (f"the target changed the worker's process state during {check.name} "
                    f"({changes}); its results cannot be trusted")
         for rid in covered:
-            outcomes[rid].record(Status.ERROR, message, diagnostics=run.diagnostics)
+            outcomes[rid].record(Status.ERROR, message, diagnostics=run.diagnostics,
+                                 check=check.name)
     for rid in covered:
         outcomes[rid].examples += run.examples
     for rid, notes in run.notes.items():
@@ -342,7 +389,7 @@ def _record_violation(
     if failed in outcomes:
         outcomes[failed].record(
             Status.FAIL, message_text, counterexample=counterexample, reproduction=repro,
-            replay=replay,
+            replay=replay, check=check.name,
         )
         if failed not in covered:
             outcomes[failed].examples += run.examples
@@ -372,4 +419,5 @@ def _result(requirement: Requirement, outcome: _Outcome) -> RequirementResult:
         reproduction=outcome.reproduction,
         diagnostics=outcome.diagnostics,
         replay=outcome.replay,
+        failed_check=outcome.failed_check,
     )

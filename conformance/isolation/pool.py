@@ -19,7 +19,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -255,10 +255,14 @@ class WorkerPool:
         assert isinstance(info, SubjectInfo)
         return info
 
-    def run(self, tasks: Sequence[RunCheck]) -> list[CheckRun]:
-        """Run every task over the workers; a task that could not finish is a ``died`` run."""
+    def run(
+        self, tasks: Sequence[RunCheck], on_done: Callable[[str], None] | None = None
+    ) -> list[CheckRun]:
+        """Run every task over the workers; a task that could not finish is a ``died`` run.
+        ``on_done(check_name)`` is called as each task finishes (from the pool's threads)."""
         results: list[CheckRun | None] = [None] * len(tasks)
         pending: queue.Queue[int] = queue.Queue()
+        lock = threading.Lock()
         for index in range(len(tasks)):
             pending.put(index)
 
@@ -269,6 +273,9 @@ class WorkerPool:
                 except queue.Empty:
                     return
                 results[index] = self._run_one(worker, tasks[index])
+                if on_done is not None:
+                    with lock:
+                        on_done(tasks[index].check)
 
         used = self._workers[: max(1, min(len(self._workers), len(tasks)))]
         if len(used) == 1:

@@ -1,0 +1,53 @@
+"""The report header: what was checked, with what, and how to reproduce the run.
+
+Versions are read from installed distributions' metadata (Dagster's without importing it).
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import platform
+
+import hypothesis
+
+from spec.changelog import SPEC_VERSION
+
+__all__ = ["kit_version", "run_header"]
+
+
+def _version(distribution: str) -> str | None:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def kit_version() -> str:
+    """The installed iomanager-spec version (``unknown`` when run from a bare checkout)."""
+    return _version("iomanager-spec") or "unknown"
+
+
+def run_header(
+    *,
+    target: str,
+    contexts: str,
+    profile: str,
+    seed: int | None,
+    isolation: str,
+    jobs: int = 1,
+) -> dict[str, str]:
+    """The header of a report (all values strings; ``seed`` ``None`` means derandomized)."""
+    header = {
+        "target": target,
+        "kit": kit_version(),
+        "spec": SPEC_VERSION,
+        "hypothesis": hypothesis.__version__,
+        "python": platform.python_version(),
+        "contexts": contexts,
+        "profile": profile,
+        "seed": "derandomized" if seed is None else str(seed),
+        "isolation": isolation if isolation == "none" else f"{isolation} (jobs={jobs})",
+    }
+    if contexts == "dagster":
+        header["dagster"] = _version("dagster") or "not installed"
+    return header
