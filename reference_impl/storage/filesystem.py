@@ -95,6 +95,12 @@ class PickledObjectFilesystemIOManager(UPathIOManager):
         ):
             self._local = LocalStore(self.base_path, allow_symlinks=allow_symlinks)
 
+    def sweep_temporaries(self) -> int:
+        """Remove stale temporary files everywhere below a local root (stores already sweep
+        each directory they write to); returns how many were removed (0 for remote roots)."""
+        tree = self._kind_ops.tree
+        return 0 if tree is None else tree.sweep_tree()
+
     @property
     def durable_writes(self) -> bool:
         """Whether a completed store is flushed to disk (survives power loss)."""

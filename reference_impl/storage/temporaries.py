@@ -24,7 +24,6 @@ is only recognised by age.
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import os
 import socket
@@ -136,8 +135,3 @@ def sweep_directory(directory: int | str) -> int:
             removed += 1
     return removed
 
-
-def is_directory_error(error: OSError) -> bool:
-    """Whether ``error`` says a directory is in the way (``EISDIR``, or ``ENOTEMPTY``/``EEXIST``
-    from renaming a file over a directory)."""
-    return error.errno in (errno.EISDIR, errno.ENOTEMPTY, errno.EEXIST)

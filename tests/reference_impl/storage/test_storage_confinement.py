@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from reference_impl.errors import StorageError, StoredValueNotFoundError, UnsafeKeyError
+from reference_impl.storage import confined_dirs
 from reference_impl.storage import exchange as exchange_module
 from reference_impl.storage.exchange import exchange
 from reference_impl.storage.layout import marker_name
@@ -176,3 +177,11 @@ def test_managers_do_not_leak_descriptors(tmp_path: Path) -> None:
     for index in range(200):
         store(make_manager("fast", tmp_path), ["k"], index)
     assert len(os.listdir("/proc/self/fd")) <= before + 2
+
+
+def test_posix_systems_get_the_confined_fast_path(tmp_path: Path) -> None:
+    """The confinement needs dir_fd and O_NOFOLLOW; every POSIX system has them."""
+    if os.name != "posix":
+        pytest.skip("POSIX only")
+    assert confined_dirs.SUPPORTED and confined_dirs.NOFOLLOW == os.O_NOFOLLOW
+    assert make_manager("fast", tmp_path)._local is not None

@@ -89,3 +89,16 @@ def test_writes_sweep_on_first_use_and_then_per_interval(
     assert len(swept) == 2
     store(make_manager("fast", tmp_path), ["a"], 7)  # a new manager sweeps at its start
     assert len(swept) == 3
+
+
+def test_whole_tree_sweep_removes_stale_temporaries_everywhere(tmp_path: Path) -> None:
+    manager = make_manager("fast", tmp_path)
+    store(manager, ["a", "b"], 1)
+    host, boot, _pid, _ = owner_prefix()[2:].split(".")
+    stale = f"%!{host}.{boot}.{dead_pid()}.cc"
+    for directory in (tmp_path, tmp_path / "a"):
+        (directory / stale).write_bytes(b"x")
+    (tmp_path / "a" / temporary_name()).write_bytes(b"live")
+    assert manager.sweep_temporaries() == 2
+    assert [path.name for path in tmp_path.rglob("%!*")] != []  # the live one stays
+    assert make_manager("memory", tmp_path).sweep_temporaries() == 0
