@@ -19,6 +19,7 @@ from conformance.checks import Check, CheckEnv, NotApplicable, RequirementViolat
 from conformance.checks.replaying import Replay
 from conformance.contexts import ContextFactory
 from conformance.domain import with_domain
+from conformance.isolation.calls import forget_raised, last_raised
 from conformance.profiles import Profile
 from conformance.subject import Subject
 
@@ -63,6 +64,7 @@ def execute_check(
     if check.target != "context":
         contexts = with_domain(contexts, subject.accepts_asset_key)
     env = CheckEnv(subject, contexts, profile.settings, profile.stateful, seed=seed, replay=replay)
+    forget_raised()
     kind, message = "pass", ""
     violation: RequirementViolation | None = None
     diagnostics: dict[str, object] | None = None
@@ -74,13 +76,15 @@ def execute_check(
         kind, violation = "violation", error
     except (Exception, HypothesisException) as crash:  # a crash in the check or the contexts
         kind, message = "crash", f"{check.name} crashed: {type(crash).__name__}: {crash}"
-        diagnostics = {"cause": _traceback_tail(crash)}
+        diagnostics = {"call": last_raised(), "cause": _traceback_tail(crash)}
     except (SystemExit, KeyboardInterrupt, GeneratorExit) as exit_:
         if isinstance(exit_, KeyboardInterrupt) and not in_worker:
             raise
         kind = "crash"
-        message = f"the target raised {type(exit_).__name__}({_args(exit_)}) during {check.name}"
-        diagnostics = {"cause": _traceback_tail(exit_)}
+        call = last_raised()
+        message = (f"the target raised {type(exit_).__name__}({_args(exit_)}) during "
+                   f"{call or check.name}")
+        diagnostics = {"call": call, "cause": _traceback_tail(exit_)}
     return CheckRun(
         check=check.name,
         kind=kind,

@@ -37,8 +37,10 @@ def is_plain_spec(spec: OutputSpec | InputSpec) -> bool:
     return all(p is None or is_plain(p) for p in parts)
 
 
-CONTROL_EXCEPTIONS = (KeyboardInterrupt, SystemExit, GeneratorExit, StopTest)
-"""Raised through a manager call but not by the manager's own failure: always re-raised.
+CONTROL_EXCEPTIONS = (KeyboardInterrupt, SystemExit, GeneratorExit, StopTest, MemoryError)
+"""Raised through a manager call but not by the manager's own failure: always re-raised, and
+the check that saw it ends as an ERROR (the kit could not judge), never a FAIL or a pass: an
+exit, an interrupt or an exhausted memory says nothing about the law being checked.
 Any other ``BaseException`` (e.g. a Rust panic, ``pyo3_runtime.PanicException``) is the
 manager's outcome and is judged like an exception (IOM-SEC-003 rejects it as untyped)."""
 

@@ -11,9 +11,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-__all__ = ["listen", "tracked"]
+__all__ = ["forget_raised", "last_raised", "listen", "tracked"]
 
 _listener: Callable[[tuple[str, ...]], None] | None = None
+_last_raised: str | None = None
+
+
+def forget_raised() -> None:
+    """Forget the last raising call (at the start of each check)."""
+    global _last_raised
+    _last_raised = None
+
+
+def last_raised() -> str | None:
+    """The last tracked call that raised, as ``op(detail)`` (``None`` when none did)."""
+    return _last_raised
 
 
 def listen(listener: Callable[[tuple[str, ...]], None] | None) -> None:
@@ -25,12 +37,15 @@ def listen(listener: Callable[[tuple[str, ...]], None] | None) -> None:
 @contextmanager
 def tracked(op: str, detail: str = "") -> Iterator[None]:
     """Bracket one call into the target: ``op`` is e.g. ``handle_output``, ``detail`` the key."""
+    global _last_raised
     listener = _listener
-    if listener is None:
-        yield
-        return
-    listener(("call", op, detail))
+    if listener is not None:
+        listener(("call", op, detail))
     try:
         yield
+    except BaseException:
+        _last_raised = f"{op}({detail})"
+        raise
     finally:
-        listener(("return",))
+        if listener is not None:
+            listener(("return",))

@@ -1,0 +1,3 @@
+"""A target module whose import raises."""
+
+raise RuntimeError("this target cannot be imported: the database is unreachable")
