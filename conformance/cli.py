@@ -158,6 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
         _absolute_paths(args)
+        _ensure_writable_outputs(args)
         if args.command == "replay":
             from conformance.replay_command import run_replay
 
@@ -354,6 +355,23 @@ def _validate_prefix(prefix: str) -> None:
             f"--only {prefix!r} matches no requirement; IDs look like 'IOM-STORE-001' and "
             f"prefixes like 'IOM-STORE' or 'IOM-PART-00'"
         )
+
+
+def _ensure_writable_outputs(args: argparse.Namespace) -> None:
+    """Refuse an unwritable report path now, not after a long run (exit 2)."""
+    for name in ("json", "markdown", "junit"):
+        path = getattr(args, name, None)
+        if path is None:
+            continue
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"cannot write the report to {str(path)!r} (--{name}): {exc}") from exc
+        if path.is_dir() or not os.access(path.parent, os.W_OK):
+            raise UsageError(
+                f"cannot write the report to {str(path)!r} (--{name}): "
+                "give a writable file path"
+            )
 
 
 def _write(path: Path | None, render: object) -> None:

@@ -119,6 +119,19 @@ def _partition_in(key: tuple[str, ...], spec: PartitionsSpec, partition: str) ->
     )
 
 
+def _blame_wrong_value(
+    h: Harness, loaded: object, values: Mapping[str, object]
+) -> str:
+    """Whom a wrong single-partition load breaks: another partition's (or the unpartitioned
+    asset's) value is an isolation failure (IOM-ID-012); a mapping keyed by this asset's
+    partitions is a multi-partition load where one was asked for (IOM-PART-004)."""
+    if any(h.subject.equals(loaded, other) for other in values.values()):
+        return "IOM-ID-012"
+    if isinstance(loaded, Mapping) and loaded and all(k in values for k in loaded):
+        return "IOM-PART-004"
+    return "IOM-ID-012"
+
+
 def _check_partitions(
     h: Harness, key: tuple[str, ...], spec: PartitionsSpec, values: Mapping[str, object]
 ) -> None:
@@ -138,15 +151,14 @@ def _check_partitions(
                     h.counterexample(),
                 )
             if not h.subject.equals(loaded, value):
-                rid = "IOM-PART-004" if isinstance(loaded, Mapping) else "IOM-ID-012"
                 raise RequirementViolation(
-                    rid,
+                    _blame_wrong_value(h, loaded, values),
                     f"partition {partition!r} loaded {loaded!r}, stored {value!r}",
                     h.counterexample(loaded=loaded),
                 )
         elif ok and not h.subject.equals(loaded, value):
             raise RequirementViolation(
-                "IOM-PART-004" if isinstance(loaded, Mapping) else "IOM-ID-012",
+                _blame_wrong_value(h, loaded, values),
                 f"partition {partition!r}, replaced by the unpartitioned asset, loaded "
                 f"{loaded!r} (its own value was {value!r})",
                 h.counterexample(loaded=loaded),

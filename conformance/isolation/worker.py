@@ -5,10 +5,12 @@ stdout goes to its stderr (a target printing megabytes never blocks or corrupts 
 Requests: ``("describe", SubjectRef)`` answers ``("subject", SubjectInfo)`` or
 ``("subject_error", kind, message)`` (``kind`` is ``usage`` or ``import``); ``RunCheck``
 answers call events ``("call", op, detail)``/``("return",)`` while the target runs, then
-``("result", CheckRun)``. After a check that changed process state the target has no business
-changing (working directory, recursion limit, signal handlers, umask) the result says so in
-``diagnostics["tampered"]`` and the worker exits (the kit starts a fresh one); warning filters
-and ``sys.path`` are restored silently.
+``("result", CheckRun)``. Process state the target has no business changing (working
+directory, recursion limit, signal handlers, umask) is compared around every call into the
+target: a change made inside a call is the target's, the result says so in
+``diagnostics["tampered"]`` and the worker exits (the kit starts a fresh one). Changes made
+outside the target's calls are the context provider's (Dagster installs a SIGTERM handler while
+it builds resources) and are undone silently, as are warning filters and ``sys.path``.
 """
 
 from __future__ import annotations
@@ -70,11 +72,45 @@ def _state() -> dict[str, object]:
     }
 
 
+def _restore(state: dict[str, object]) -> None:
+    """Put back the process state recorded by :func:`_state`."""
+    if os.getcwd() != state["working directory"]:
+        os.chdir(cast(str, state["working directory"]))
+    sys.setrecursionlimit(cast(int, state["recursion limit"]))
+    for name, number in (("SIGINT handler", signal.SIGINT), ("SIGTERM handler", signal.SIGTERM)):
+        handler = state[name]
+        if handler is not None and signal.getsignal(number) != handler:
+            signal.signal(number, cast(Any, handler))
+    os.umask(int(cast(str, state["umask"]), 8))
+
+
+class _StateWatch:
+    """Compare process state around each tracked call into the target."""
+
+    def __init__(self, send: Any) -> None:
+        self.send = send
+        self.open: list[tuple[str, str, dict[str, object]]] = []
+        self.changed: list[str] = []
+
+    def event(self, message: tuple[str, ...]) -> None:
+        if message[0] == "call":
+            self.open.append((message[1], message[2], _state()))
+        elif message[0] == "return" and self.open:
+            op, detail, before = self.open.pop()
+            after = _state()
+            self.changed.extend(
+                f"{name} during {op}({detail}): {before[name]!r} -> {after[name]!r}"
+                for name in before if before[name] != after[name]
+            )
+        self.send(message)
+
+
 class _Worker:
     def __init__(self, out_fd: int) -> None:
         self.out_fd = out_fd
         self.subjects: dict[SubjectRef, Any] = {}
         self.contexts: dict[str, Any] = {}
+        self.watch = _StateWatch(self.send)
 
     def send(self, message: object) -> None:
         write_frame(self.out_fd, message)
@@ -126,15 +162,16 @@ class _Worker:
         before = _state()
         filters = list(warnings.filters)
         path = list(sys.path)
+        self.watch.changed = []
+        self.watch.open = []
         result = execute_check(
             CHECKS[task.check], subject, self.contexts[task.contexts], profile,
             seed=task.seed, replay=task.replay, in_worker=True,
         )
         cast(list[Any], warnings.filters)[:] = filters
         sys.path[:] = path
-        after = _state()
-        changed = [f"{name}: {before[name]!r} -> {after[name]!r}"
-                   for name in before if before[name] != after[name]]
+        changed = list(dict.fromkeys(self.watch.changed))
+        _restore(before)
         if changed:
             diagnostics = dict(result.diagnostics or {})
             diagnostics["tampered"] = changed
@@ -152,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     from conformance.isolation.calls import listen
 
     worker = _Worker(out_fd)
-    listen(worker.send)
+    listen(worker.watch.event)
     reader = FrameReader(in_fd)
     while True:
         try:

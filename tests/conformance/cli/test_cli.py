@@ -80,8 +80,6 @@ def test_only_keeps_the_requirements_with_the_prefix(
         (["check", GOOD, "--only", "IOM-NOPE"], "matches no requirement"),
         (["check", GOOD, "--profile", "fast"], "invalid choice: 'fast'"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
-        (["check", GOOD, "--json", "/nonexistent-dir-xyz/report.json", "--only",
-          "IOM-STORE-001"], "cannot write the report"),
     ],
 )
 def test_usage_errors_exit_2_with_a_message_on_stderr(
@@ -91,15 +89,31 @@ def test_usage_errors_exit_2_with_a_message_on_stderr(
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("flag", ["--json", "--markdown", "--junit"])
+def test_an_unwritable_report_path_is_a_usage_error_before_any_check_runs(
+    flag: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A report path under a regular file cannot be written: exit 2 up front, no table."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    argv = ["check", GOOD, flag, str(blocker / "report.out"), "--only", "IOM-STORE-001"]
+    assert cli.main(argv) == cli.EXIT_USAGE
+    captured = capsys.readouterr()
+    assert "cannot write the report" in captured.err and flag in captured.err
+    assert "IOM-STORE-001" not in captured.out
+
+
 def test_a_missing_optional_dependency_is_a_usage_error(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import conformance.api
+    import importlib.util
 
-    def needs_dagster(*args: object, **kwargs: object) -> object:
-        raise ModuleNotFoundError("No module named 'dagster'", name="dagster")
+    real_find_spec = importlib.util.find_spec
 
-    monkeypatch.setattr(conformance.api, "check_io_manager", needs_dagster)
+    def without_dagster(name: str, *args: object) -> object:
+        return None if name == "dagster" else real_find_spec(name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importlib.util, "find_spec", without_dagster)
     assert cli.main(["check", GOOD, "--contexts", "dagster"]) == cli.EXIT_USAGE
     err = capsys.readouterr().err
     assert "missing optional dependency 'dagster'" in err
@@ -143,7 +157,8 @@ def test_without_a_target_every_builtin_is_checked_in_one_table(
         return Report(subject.name, "reference", "pr", (result,), 0.1, 1)
 
     monkeypatch.setattr(conformance.api, "check_io_manager", record)
-    assert cli.main(["check", "--only", "IOM-STORE-001"]) == cli.EXIT_OK
+    argv = ["check", "--only", "IOM-STORE-001", "--isolation", "none"]
+    assert cli.main(argv) == cli.EXIT_OK
     assert tuple(checked) == BUILTIN_NAMES
     header = capsys.readouterr().out.splitlines()[0]
     assert all(name in header for name in BUILTIN_NAMES)

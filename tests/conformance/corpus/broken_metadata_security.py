@@ -15,6 +15,7 @@ from tests.conformance.corpus.base import (
     StorageKey,
     write_atomically,
 )
+from tests.conformance.corpus.correct import NoNonePickleDirManager
 
 
 def _scribble(metadata: Any) -> None:
@@ -117,6 +118,7 @@ class IgnoresNone(DictManager):
     store" without an error, so a ``None`` output silently leaves the old value in place."""
 
     breaks = "IOM-SEC-003"
+    origin = NoNonePickleDirManager  # the correct way to refuse None
 
     @classmethod
     def subject(cls) -> Subject:
@@ -134,6 +136,7 @@ class DeletesBeforeRefusingNone(DictManager):
     write is attempted)."""
 
     breaks = "IOM-SEC-003"
+    origin = NoNonePickleDirManager  # the correct way to refuse None
 
     @classmethod
     def subject(cls) -> Subject:

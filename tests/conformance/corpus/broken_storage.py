@@ -119,6 +119,7 @@ class MemoryBackedDirectoryManager(DictManager):
     """Takes a storage directory but keeps values in memory: a new instance sees nothing."""
 
     breaks = "IOM-STORE-004"
+    origin = PickleDirManager  # a directory manager that persists
 
     def __init__(self, base_dir: str) -> None:
         super().__init__()

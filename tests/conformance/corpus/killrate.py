@@ -8,11 +8,12 @@ user would run the kit, so the table also shows the collateral failures a bug ca
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from conformance.api import check_io_manager
 from conformance.report import Report
+from conformance.subject import Subject
 from tests.conformance.corpus.broken_identifiers import BROKEN_IDENTIFIERS
 from tests.conformance.corpus.broken_metadata_security import BROKEN_METADATA_SECURITY
 from tests.conformance.corpus.broken_partition_ranges import BROKEN_PARTITION_RANGES
@@ -25,6 +26,7 @@ __all__ = [
     "CORRECT_MANAGERS",
     "Outcome",
     "kill_rate_table",
+    "origin_subject_for",
     "outcome",
     "report_for",
     "subject_for",
@@ -49,6 +51,19 @@ def subject_for(manager: type) -> object:
     ``subject()`` classmethod declares (capabilities, values, equality, concat)."""
     declare = getattr(manager, "subject", None)
     return declare() if callable(declare) else manager
+
+
+def origin_subject_for(manager: type) -> object:
+    """The correct manager ``manager`` was derived from, as the kit checks it: its ``origin``
+    attribute where the bug is in the declaration itself, else its base class, declared the way
+    ``manager`` is (same capabilities, values and equality, the origin's factory)."""
+    origin = getattr(manager, "origin", None) or manager.__bases__[0]
+    if "subject" in vars(origin) or origin is not manager.__bases__[0]:
+        return subject_for(origin)
+    declared = subject_for(manager)
+    if isinstance(declared, Subject):
+        return replace(declared, factory=origin, source=origin, name=origin.__name__)
+    return origin
 
 
 @cache

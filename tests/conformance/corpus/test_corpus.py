@@ -8,10 +8,13 @@ from pathlib import Path
 import pytest
 
 from conformance.api import check_io_manager
+from conformance.failures import failure_records
+from conformance.replay import replay_record
 from spec.requirements import REQUIREMENTS
 from tests.conformance.corpus.killrate import (
     BROKEN_MANAGERS,
     CORRECT_MANAGERS,
+    origin_subject_for,
     outcome,
     report_for,
     subject_for,
@@ -58,7 +61,11 @@ _STALE = "docs/CONFORMANCE.md is stale: regenerate with python -m tests.conforma
 
 @pytest.mark.parametrize("manager", BROKEN_MANAGERS, ids=lambda m: m.__name__)
 def test_broken_manager_is_caught_on_the_requirement_it_breaks(manager: type) -> None:
-    """The kit catches the manager on the requirement it breaks, and the docs' row says so."""
+    """The kit catches the manager on the requirement it breaks, and the docs' row says so.
+
+    Reproductions are tests: every failure of the report is stored as a replayable record, and
+    replaying it (what a written reproduction and ``replay`` do) still fails on the broken
+    manager, on the same requirement, and passes on the correct manager it was derived from."""
     result = outcome(manager)
     own = [r for r in report_for(manager).results if r.requirement_id == result.breaks]
     assert result.caught, (
@@ -67,6 +74,15 @@ def test_broken_manager_is_caught_on_the_requirement_it_breaks(manager: type) ->
         + "; ".join(f"{r.status} after {r.examples} examples {r.message[:300]}" for r in own)
     )
     assert DOCUMENTED.get(manager.__name__) == (result.breaks, "✅", result.failing), _STALE
+    target = f"{manager.__module__}:{manager.__name__}"
+    records = failure_records(report_for(manager), target, seed=None)
+    assert {r.requirement_id for r in records} == set(result.failing), "a failure is unreplayable"
+    for record in records:
+        still = replay_record(record, target=subject_for(manager))
+        assert still.verdict == "STILL FAILING", (record.requirement_id, still)
+        assert still.message.startswith(f"{record.requirement_id}: "), still.message
+        fixed = replay_record(record, target=origin_subject_for(manager))
+        assert fixed.verdict == "FIXED", (record.requirement_id, fixed)
 
 
 @pytest.mark.parametrize("manager", CORRECT_MANAGERS, ids=lambda m: m.__name__)

@@ -32,7 +32,8 @@ def run_kit(tmp_path: Path, target: str, *extra: str) -> tuple[int, dict[str, An
 def store_row(document: dict[str, Any]) -> dict[str, Any]:
     (report,) = document["reports"]
     rows = {r["requirement_id"]: r for r in report["results"]}
-    return rows["IOM-STORE-001"]
+    row: dict[str, Any] = rows["IOM-STORE-001"]
+    return row
 
 
 CRASHES = [
