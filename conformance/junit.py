@@ -45,7 +45,8 @@ def render_junit(reports: Sequence[Report]) -> str:
             name = result.requirement_id + (f" ({', '.join(result.checks)})"
                                             if result.checks else "")
             case = ET.SubElement(suite, "testcase", classname=report.subject, name=name)
-            summary = f"{result.level}: {result.message}".splitlines()[0][:500]
+            summary = (f"{result.requirement_id} ({result.level}) {result.title}: "
+                       f"{result.message}").splitlines()[0][:500]
             if result.status is Status.FAIL:
                 ET.SubElement(case, "failure", message=summary, type=result.level).text = \
                     _details(result)

@@ -9,16 +9,24 @@ Two ways to get one test per requirement (test IDs are the requirement IDs):
   ``iomanager_targets`` ini option: the plugin adds the tests for each target, no test file
   needed.
 
-A MUST that fails or errors fails its test with the counterexample and reproduction; a SHOULD
-or MAY that is not met is an ``xfail`` (it never fails CI); a requirement that does not apply
-to the declared capabilities is skipped with the reason. The kit runs once per subject, in
-full, and every test of that subject reads the shared report (``-k`` selects which results are
-shown; a result never depends on the selection). The hypothesis profiles ``iomanager-pr``,
-``iomanager-dev`` and ``iomanager-thorough`` are registered on import, never loaded.
+A MUST that fails fails its test with the counterexample and reproduction; a requirement the
+kit could not judge (the target crashed, exited, hung or could not be imported: the CLI's exit
+code 3) is a pytest *error*; a SHOULD or MAY that is not met is an ``xfail`` (it never fails
+CI); a requirement that does not apply to the declared capabilities is skipped with the reason.
+The target runs in worker processes (``--iom-isolation process``, the default) exactly as with
+the CLI, so a target that calls ``os._exit(0)`` cannot end the pytest session green; a
+``subject`` that cannot be pickled by reference (a lambda, a local class) is checked in
+pytest's own process, and its report header says ``isolation: none``. Node IDs name the target
+as given, with file targets relative to the rootdir (never a temporary path). The kit runs
+once per subject, in full, and every test of that subject reads the shared report (``-k``
+selects which results are shown; a result never depends on the selection). The hypothesis
+profiles ``iomanager-pr``, ``iomanager-dev`` and ``iomanager-thorough`` are registered on
+import, never loaded.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import traceback
 from collections.abc import Iterator
@@ -31,15 +39,17 @@ from conformance.report import Report, RequirementResult, Status
 from conformance.target import TargetError, resolve_target
 from spec.requirements import iter_requirements
 
-__all__ = ["REQUIREMENT_IDS", "ConformanceTests", "assert_requirement"]
+__all__ = ["REQUIREMENT_IDS", "ConformanceTests", "assert_judged", "assert_requirement"]
 
 REQUIREMENT_IDS: tuple[str, ...] = tuple(r.id for r in iter_requirements() if not r.withdrawn)
 """Every requirement the generated tests cover, in registry order."""
 
 _PROFILES = ("pr", "dev", "thorough")
+_ISOLATION = ("process", "none")
 _CONTEXTS = ("reference", "dagster")
 _TARGETS_KEY = pytest.StashKey[list[tuple[str, object]]]()
 _REPORTS_KEY = pytest.StashKey[dict[object, "Report | BaseException"]]()
+_POOL_KEY = pytest.StashKey[Any]()
 
 
 # ---------------------------------------------------------------------------------- hooks
@@ -66,6 +76,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="contexts to drive managers with (default: the class's 'contexts', else reference)",
     )
+    group.addoption(
+        "--iom-isolation",
+        choices=_ISOLATION,
+        default="process",
+        help="run targets in worker processes (default) or in pytest's own process",
+    )
+    group.addoption(
+        "--iom-call-timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="per-call deadline of a target in a worker (default 60)",
+    )
     parser.addini(
         "iomanager_targets",
         type="linelist",
@@ -74,21 +97,68 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+_SYS_PATH_HINT = (" (pytest does not put the working directory on sys.path: add "
+                  "'pythonpath = .' to your pytest ini, or run 'python -m pytest')")
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Resolve every target now, so a bad one is a usage error (exit code 4), not a test."""
+    """Find every target now, so a bad one is a usage error (exit code 4), not a test.
+
+    Isolated, a worker imports the target (this process never does); a target whose import
+    raises or exits is not a usage error but an error of each of its tests."""
     config.stash[_REPORTS_KEY] = {}
     targets = [*config.getini("iomanager_targets"), *config.getoption("iomanager_targets")]
     resolved: list[tuple[str, object]] = []
     for target in dict.fromkeys(targets):
         try:
-            resolved.append((target, _as_subject(resolve_target(target), target)))
+            if _isolated(config):
+                resolved.append((target, _describe_in_worker(config, target)))
+            else:
+                resolved.append((target, _as_subject(resolve_target(target), target)))
         except (TargetError, TypeError) as exc:
-            hint = ""
-            if isinstance(getattr(exc, "cause", None), ModuleNotFoundError):
-                hint = " (pytest does not put the working directory on sys.path: add "
-                hint += "'pythonpath = .' to your pytest ini, or run 'python -m pytest')"
+            hint = _SYS_PATH_HINT if isinstance(getattr(exc, "cause", None),
+                                                ModuleNotFoundError) else ""
             raise pytest.UsageError(f"--io-manager {target}: {exc}{hint}") from exc
     config.stash[_TARGETS_KEY] = resolved
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop the session's worker processes."""
+    pool = config.stash.get(_POOL_KEY, None)
+    if pool is not None:
+        pool.close()
+
+
+def _isolated(config: pytest.Config) -> bool:
+    return bool(config.getoption("iom_isolation", "process") == "process")
+
+
+def _pool(config: pytest.Config) -> Any:
+    """The session's worker pool (one worker; started on first use)."""
+    pool = config.stash.get(_POOL_KEY, None)
+    if pool is None:
+        from conformance.isolation.pool import WorkerPool
+
+        pool = WorkerPool(1, call_timeout=float(config.getoption("iom_call_timeout", 60.0)))
+        config.stash[_POOL_KEY] = pool
+    return pool
+
+
+def _describe_in_worker(config: pytest.Config, target: str) -> object:
+    """A :class:`SubjectRef` for ``target``, after a worker found it (usage errors raise)."""
+    from conformance.isolation.pool import SubjectProblem
+    from conformance.isolation.protocol import SubjectRef
+    from conformance.target import split_target
+
+    split_target(target)
+    ref = SubjectRef(target=target)
+    try:
+        _pool(config).describe(ref)
+    except SubjectProblem as problem:
+        if problem.kind == "usage":
+            hint = _SYS_PATH_HINT if "not found" in str(problem) else ""
+            raise pytest.UsageError(f"--io-manager {target}: {problem}{hint}") from problem
+    return ref
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -97,8 +167,29 @@ def pytest_collection_modifyitems(
 ) -> None:
     """Add the requirement tests of every ``--io-manager`` target (before ``-k`` filtering)."""
     for target, subject in config.stash.get(_TARGETS_KEY, []):
-        collector = _TargetCollector.from_parent(session, name=target, subject=subject)
+        collector = _TargetCollector.from_parent(
+            session, name=display_target(target, config.rootpath), subject=subject
+        )
         items.extend(collector.collect())
+
+
+def display_target(target: str, rootdir: Any) -> str:
+    """``target`` as a node ID shows it: a file target relative to ``rootdir`` when it is below
+    it, else by its file name (a temporary path never reaches a node ID)."""
+    import os
+
+    from conformance.target import is_path_target, split_target
+
+    source, attribute = split_target(target)
+    if not is_path_target(source):
+        return target
+    absolute = os.path.abspath(source)
+    root = os.path.abspath(str(rootdir))
+    if absolute.startswith(root + os.sep):
+        shown = os.path.relpath(absolute, root)
+    else:
+        shown = os.path.basename(absolute)
+    return f"{shown.replace(os.sep, '/')}:{attribute}"
 
 
 # ---------------------------------------------------------------------------------- shared
@@ -108,15 +199,85 @@ def _as_subject(obj: object, target: str) -> object:
     return Subject.from_object(obj, name=target)
 
 
+def _worker_ref(config: pytest.Config, subject: object) -> object | None:
+    """How a worker finds ``subject``: the module attribute it is (``module:attr``), else a
+    pickle by reference; ``None`` when not isolated or neither works (then it is checked in
+    this process)."""
+    import pickle
+
+    from conformance.isolation.pool import SubjectProblem
+    from conformance.isolation.protocol import SubjectRef
+
+    if isinstance(subject, SubjectRef):
+        return subject
+    if not _isolated(config):
+        return None
+    candidates: list[SubjectRef] = [
+        SubjectRef(target=target, name=_subject_name(subject)) for target in _located(subject)
+    ]
+    with contextlib.suppress(Exception):  # lambdas, local classes, strategies
+        candidates.append(SubjectRef(pickled=pickle.dumps(subject), name=_subject_name(subject)))
+    for ref in candidates:
+        try:
+            _pool(config).describe(ref)
+        except SubjectProblem:
+            continue
+        return ref
+    return None
+
+
+def _located(subject: object) -> list[str]:
+    """``module:attr`` names under which ``subject`` is a module-level attribute (test modules
+    last: a worker may not have their directory on its path)."""
+    import sys
+
+    found: list[str] = []
+    for name, module in list(sys.modules.items()):
+        namespace = getattr(module, "__dict__", None)
+        if name == "__main__" or not isinstance(namespace, dict):
+            continue
+        found.extend(f"{name}:{attr}" for attr, value in list(namespace.items())
+                     if value is subject and not attr.startswith("_"))
+    return sorted(found, key=lambda target: ("test" in target.split(":")[0], target))[:3]
+
+
+def _subject_name(subject: object) -> str:
+    name = getattr(subject, "name", None)
+    if isinstance(name, str):
+        return name
+    return f"{getattr(subject, '__module__', '?')}:{getattr(subject, '__qualname__', subject)}"
+
+
+def _check(config: pytest.Config, subject: object, contexts: str, profile: str) -> Report:
+    from dataclasses import replace
+
+    from conformance.header import run_header
+
+    ref = _worker_ref(config, subject)
+    if ref is None:
+        from conformance.api import check_io_manager
+
+        report = check_io_manager(subject, contexts=contexts, profile=profile)
+        header = run_header(target=report.subject, contexts=contexts, profile=profile,
+                            seed=None, isolation="none")
+        return replace(report, header=header)
+    from conformance.isolation.protocol import SubjectRef
+    from conformance.isolation.session import check_in_workers
+
+    assert isinstance(ref, SubjectRef)
+    header = run_header(target=ref.describe(), contexts=contexts, profile=profile, seed=None,
+                        isolation="process")
+    return check_in_workers(ref, _pool(config), contexts=contexts, profile=profile,
+                            header=header)
+
+
 def _report(config: pytest.Config, key: object, subject: object, contexts: str, profile: str
             ) -> Report:
     """The kit's report for ``subject``, computed once per key and session."""
     cache = config.stash[_REPORTS_KEY]
     if key not in cache:
-        from conformance.api import check_io_manager
-
         try:
-            cache[key] = check_io_manager(subject, contexts=contexts, profile=profile)
+            cache[key] = _check(config, subject, contexts, profile)
         except Exception as exc:  # reported by every test of the subject, not a crash
             cache[key] = exc
     found = cache[key]
@@ -132,6 +293,7 @@ def assert_requirement(report: Report, requirement_id: str) -> None:
     PASS returns; NOT_APPLICABLE skips with the reason; a failed MUST fails with the
     counterexample and reproduction; a failed SHOULD or MAY is an ``xfail``.
     """
+    assert_judged(report, requirement_id)
     result = next((r for r in report.results if r.requirement_id == requirement_id), None)
     if result is None:
         pytest.skip(f"{requirement_id} was not part of this run")
@@ -143,6 +305,19 @@ def assert_requirement(report: Report, requirement_id: str) -> None:
     if result.level != "MUST":
         pytest.xfail(f"{result.level} requirement not met: {text}")
     pytest.fail(text, pytrace=False)
+
+
+def assert_judged(report: Report, requirement_id: str) -> None:
+    """Fail when the kit could not judge ``requirement_id`` (the target crashed, exited, hung
+    or could not be imported). Called in a test's setup, so that pytest counts an *error*, as
+    the CLI's exit code 3 does."""
+    if report.errors:
+        pytest.fail(f"the kit could not judge {report.subject}:\n" + "\n".join(report.errors),
+                    pytrace=False)
+    for result in report.results:
+        if result.requirement_id == requirement_id and result.status is Status.ERROR:
+            pytest.fail("the kit could not judge: " + describe_failure(result, report.subject),
+                        pytrace=False)
 
 
 def describe_failure(result: RequirementResult, subject: str) -> str:
@@ -204,11 +379,12 @@ class ConformanceTests:
             )
         return subject
 
-    @pytest.mark.parametrize("requirement_id", REQUIREMENT_IDS)
-    def test_requirement(
+    @pytest.fixture
+    def io_manager_report(
         self, requirement_id: str, io_manager_subject: object, request: pytest.FixtureRequest
-    ) -> None:
-        """One test per requirement of the spec, reading the subject's shared report."""
+    ) -> Report:
+        """The subject's shared report; errors (not failures) when the kit could not judge
+        ``requirement_id``."""
         config = request.config
         contexts = _option(config, "iom_contexts", self.contexts)
         profile = _option(config, "iom_profile", self.profile)
@@ -217,7 +393,13 @@ class ConformanceTests:
         params.pop("requirement_id", None)
         key = ("class", type(self), repr(sorted(params.items())), contexts, profile)
         report = _report(config, key, io_manager_subject, contexts, profile)
-        assert_requirement(report, requirement_id)
+        assert_judged(report, requirement_id)
+        return report
+
+    @pytest.mark.parametrize("requirement_id", REQUIREMENT_IDS)
+    def test_requirement(self, requirement_id: str, io_manager_report: Report) -> None:
+        """One test per requirement of the spec, reading the subject's shared report."""
+        assert_requirement(io_manager_report, requirement_id)
 
 
 # ---------------------------------------------------------------------------------- --io-manager
@@ -240,13 +422,19 @@ class _RequirementItem(pytest.Item):
         super().__init__(**kwargs)
         self.subject = subject
 
-    def runtest(self) -> None:
+    def _shared_report(self) -> Report:
         contexts = _option(self.config, "iom_contexts", "reference")
         profile = _option(self.config, "iom_profile", "pr")
         key = ("target", self.parent.name if self.parent else "", contexts, profile)
-        report = _report(self.config, key, self.subject, contexts, profile)
-        assert_requirement(report, self.name)
+        return _report(self.config, key, self.subject, contexts, profile)
+
+    def setup(self) -> None:
+        """Errors (not failures) when the kit could not judge this requirement."""
+        assert_judged(self._shared_report(), self.name)
+
+    def runtest(self) -> None:
+        assert_requirement(self._shared_report(), self.name)
 
     def reportinfo(self) -> tuple[str, int | None, str]:
         target = self.parent.name if self.parent else ""
-        return target, None, f"{target}::{self.name}"
+        return target, None, self.name  # pytest shows dots of the domain as "::"

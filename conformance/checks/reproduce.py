@@ -1,4 +1,11 @@
-"""Copy-paste reproduction snippets from a harness trace (reference_impl builders)."""
+"""Copy-paste reproduction snippets from a harness trace (reference_impl builders).
+
+A snippet is for reading and pasting: it always compiles, imports the target the way the user
+named it, and replays the calls of the shrunk example. The test that *asserts* the law on that
+example is the standalone file ``python -m conformance check ... --repro-dir DIR`` writes
+(:mod:`conformance.replay`). A stored value whose ``repr`` is not Python source (a lambda, an
+object at an address) appears as ``...`` with the ``repr`` in a comment.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +14,38 @@ from collections.abc import Mapping, Sequence
 __all__ = ["reproduction"]
 
 _HEADER = """\
-# Reproduces the counterexample with reference_impl contexts.
+# Replays the calls of the counterexample with reference_impl contexts (a sketch to read; the
+# test that asserts the law is written by: python -m conformance check ... --repro-dir DIR).
 from reference_impl.asset_key import AssetKey
 from reference_impl.context import build_input_context, build_output_context
 from reference_impl.partitions import *  # noqa: F403 (partitions definitions, PartitionKeyRange)
-
-manager = {factory}  # a fresh manager{directory_note}
+{imports}
+manager = {construct}  # a fresh manager
 """
+
+
+def _factory_source(subject_name: str) -> tuple[str, str]:
+    """(import lines, factory expression) for the target the user named."""
+    source, _, attribute = subject_name.rpartition(":")
+    if source.startswith("builtin") or not attribute.isidentifier() or not source:
+        return (f"make_manager = ...  # replace with the factory of {subject_name!r}\n",
+                "make_manager")
+    if source.endswith(".py"):
+        return (f"import runpy\n\nmake_manager = runpy.run_path({source!r})[{attribute!r}]\n",
+                "make_manager")
+    if all(part.isidentifier() for part in source.split(".")):
+        return f"from {source} import {attribute} as make_manager\n", "make_manager"
+    return (f"make_manager = ...  # replace with the factory of {subject_name!r}\n",
+            "make_manager")
+
+
+def _value_source(value_repr: object) -> str:
+    text = str(value_repr)
+    try:
+        compile(text, "<value>", "eval")
+    except (SyntaxError, ValueError):
+        return f"...  # not Python source: {text[:200]!r}"
+    return text
 
 
 def _partitions_source(spec: Mapping[str, object]) -> str:
@@ -51,12 +83,13 @@ def reproduction(
     subject_name: str, takes_directory: bool, steps: Sequence[Mapping[str, object]]
 ) -> str:
     """Python source replaying ``steps`` (a harness trace) against a fresh manager."""
-    lines = [
-        _HEADER.format(
-            factory=f"make_manager()  # {subject_name}",
-            directory_note=" (pass a fresh, empty directory)" if takes_directory else "",
-        )
-    ]
+    imports, factory = _factory_source(subject_name)
+    if takes_directory:
+        imports = "import tempfile\n" + imports + "storage = tempfile.mkdtemp()  # fresh, empty\n"
+        construct = f"{factory}(storage)"
+    else:
+        construct = f"{factory}()"
+    lines = [_HEADER.format(imports=imports, construct=construct)]
     if any("PartitionShares(" in str(step.get("value_repr", "")) for step in steps):
         lines.append("from conformance import PartitionShares  # a range output's value\n")
     for step in steps:
@@ -65,9 +98,13 @@ def reproduction(
         if op == "store":
             output = step["output"]
             assert isinstance(output, Mapping)
+            value = _value_source(step.get("value_repr", step.get("value")))
+            if "#" in value:  # the value's comment must close the line
+                lines.append(f"value = {value}")
+                value = "value"
             lines.append(
                 f"manager.handle_output(build_output_context({', '.join(_kwargs(output))}), "
-                f"{step.get('value_repr', step.get('value'))}){note}"
+                f"{value}){note}"
             )
         elif op == "load":
             spec = step["input"]
@@ -76,7 +113,12 @@ def reproduction(
                 f"print(manager.load_input(build_input_context({', '.join(_kwargs(spec))}))){note}"
             )
         elif op == "new_instance":
-            lines.append("manager = make_manager()  # a new instance on the same storage")
+            lines.append(f"manager = {construct}  # a new instance on the same storage")
         else:
             lines.append(f"# {op}")
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    try:
+        compile(text, "<reproduction>", "exec")
+    except (SyntaxError, ValueError):  # never hand out a snippet that does not compile
+        return "".join(f"# {line}\n" for line in text.splitlines())
+    return text

@@ -61,6 +61,17 @@ def _import_path() -> str:
     return os.pathsep.join(dict.fromkeys(p for p in entries if os.path.isdir(p)))
 
 
+def hypothesis_storage() -> str:
+    """Where workers keep Hypothesis' caches (constants, unicode data): the user's
+    ``HYPOTHESIS_STORAGE_DIRECTORY`` if set, else the kit's own cache directory, never a
+    ``.hypothesis`` folder in the user's working directory."""
+    chosen = os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY")
+    if chosen:
+        return chosen
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(cache, "iomanager-spec", "hypothesis")
+
+
 @dataclass
 class _Deadlines:
     call: float
@@ -82,7 +93,8 @@ class WorkerProcess:
         request_r, request_w = os.pipe()
         result_r, result_w = os.pipe()
         self._log = tempfile.TemporaryFile(prefix="iomanager-conformance-worker-")  # noqa: SIM115
-        env = dict(os.environ, PYTHONPATH=_import_path(), PYTHONUNBUFFERED="1")
+        env = dict(os.environ, PYTHONPATH=_import_path(), PYTHONUNBUFFERED="1",
+                   HYPOTHESIS_STORAGE_DIRECTORY=hypothesis_storage())
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "conformance.isolation.worker", str(request_r), str(result_w)],
             pass_fds=(request_r, result_w),

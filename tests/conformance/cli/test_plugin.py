@@ -48,7 +48,15 @@ class RuntimeErrorForMissingManager(GoodManager):
             raise RuntimeError("missing") from None
 
 
+class ExitsInHandleOutput(GoodManager):
+    def handle_output(self, context, obj):
+        import os
+
+        os._exit(0)
+
+
 GOOD = Subject.from_object(GoodManager, name="GoodManager", capabilities=NO_PARTITIONS)
+EXITS = Subject.from_object(ExitsInHandleOutput, capabilities=NO_PARTITIONS)
 SHOULD_BROKEN = Subject.from_object(RuntimeErrorForMissingManager, capabilities=NO_PARTITIONS)
 BROKEN = Subject.from_object(
     NoneForMissingManager, name="NoneForMissingManager", capabilities=NO_PARTITIONS
@@ -178,3 +186,47 @@ def test_active_profile_is_untouched():
     assert pytester.runpytest_subprocess().ret == pytest.ExitCode.OK
     chosen = pytester.runpytest_subprocess("--hypothesis-profile=iomanager-pr", "-q")
     chosen.assert_outcomes(failed=1)  # the user chose it: now it is active
+
+
+@pytest.mark.parametrize("style", ["option", "subclass"])
+def test_a_target_that_exits_is_an_error_and_the_session_goes_on(
+    managers: pytest.Pytester, style: str
+) -> None:
+    """The plugin runs targets in workers: os._exit(0) in handle_output is an *error* of the
+    requirement being checked (exit code 1, never 0), and the other tests still run."""
+    managers.makepyfile(test_mine='''
+from conformance.plugin import ConformanceTests
+from my_managers import EXITS
+
+class TestExits(ConformanceTests):
+    subject = EXITS
+
+def test_after():
+    pass
+''')
+    args = ["-k", "IOM-STORE-001 or test_after", "-rE"]
+    if style == "option":
+        args = ["--io-manager=my_managers:EXITS", "-p", "no:cacheprovider", *args,
+                "--deselect", "test_mine.py::TestExits"]
+    result = managers.runpytest_subprocess(*args)
+    result.assert_outcomes(passed=1, errors=1)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["*ERROR at setup of *IOM-STORE-001*",
+                                 "*the kit could not judge: IOM-STORE-001 (MUST)*",
+                                 "*exited with code 0*"])
+
+
+def test_node_ids_of_a_file_target_never_show_a_temporary_path(
+    managers: pytest.Pytester, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A file target outside the rootdir is shown by its file name; and the run leaves no
+    ``.hypothesis`` directory in the working directory."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "buggy.py"
+    elsewhere.write_text(MANAGERS)
+    result = managers.runpytest_subprocess(
+        f"--io-manager={elsewhere}:GOOD", "-k", "IOM-STORE-001", "-v", "-p", "no:cacheprovider"
+    )
+    result.assert_outcomes(passed=1, deselected=N - 1)
+    result.stdout.fnmatch_lines(["*buggy.py:GOOD::IOM-STORE-001 PASSED*"])
+    assert str(elsewhere.parent) not in result.stdout.str()
+    assert not (managers.path / ".hypothesis").exists()
