@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 
-from conformance.report import Report, RequirementResult, Status
+from conformance.report import Report, RequirementResult, Status, Verdict
 
 __all__ = [
     "JSON_SCHEMA_NAME",
@@ -60,7 +60,11 @@ def render_json(reports: Sequence[Report]) -> str:
 def render_markdown(reports: Sequence[Report]) -> str:
     """A requirement-by-subject table of status emoji, then the details of every failure."""
     lines = ["## IO manager conformance", ""]
-    lines += [f"- {_summary(report)}" for report in reports]
+    lines += [f"- **{_VERDICT_WORD[report.verdict]}** {_summary(report)}" for report in reports]
+    for report in reports:
+        if report.header:
+            lines.append(f"  - {_md_cell(_header_line(report))}")
+        lines += [f"  - ⚠️ could not judge: {_md_cell(e.splitlines()[0])}" for e in report.errors]
     lines += ["", " · ".join(f"{_EMOJI[s]} {s.value}" for s in Status), ""]
     header = ["Requirement", "Level", *(_md_cell(f"`{r.subject}`") for r in reports)]
     lines.append("| " + " | ".join(header) + " |")
@@ -103,11 +107,28 @@ def render_terminal(reports: Sequence[Report], *, color: bool) -> str:
     for report in reports:
         for result in report.failures():
             lines += ["", *_terminal_failure(report, result, paint)]
+    for report in reports:
+        for error in report.errors:
+            lines += ["", paint(Status.ERROR, f"ERROR  {report.subject}: could not judge"),
+                      *(f"  {line}" for line in error.splitlines())]
     lines.append("")
     for report in reports:
-        verdict = paint(Status.PASS, "OK") if report.ok else paint(Status.FAIL, "FAILED")
-        lines.append(f"{verdict}  {_summary(report)}")
+        status = _VERDICT_STATUS[report.verdict]
+        lines.append(f"{paint(status, _VERDICT_WORD[report.verdict])}  {_summary(report)}")
+        if report.header:
+            lines.append(f"    {_header_line(report)}")
     return "\n".join(lines) + "\n"
+
+
+_VERDICT_WORD = {Verdict.PASS: "OK", Verdict.FAIL: "FAILED", Verdict.ERROR: "NOT JUDGED"}
+_VERDICT_STATUS = {Verdict.PASS: Status.PASS, Verdict.FAIL: Status.FAIL,
+                   Verdict.ERROR: Status.ERROR}
+
+
+def _header_line(report: Report) -> str:
+    """The run header in one line: versions, seed, isolation (reproduce a run from it)."""
+    order = ("kit", "spec", "hypothesis", "python", "dagster", "seed", "isolation")
+    return "; ".join(f"{key} {report.header[key]}" for key in order if key in report.header)
 
 
 def _rows(reports: Iterable[Report]) -> list[tuple[str, str, str]]:

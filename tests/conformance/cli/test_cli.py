@@ -28,7 +28,11 @@ def test_exit_0_when_every_applicable_must_passes(capsys: pytest.CaptureFixture[
     assert cli.main(["check", GOOD, "--only", "IOM-STORE-00"]) == cli.EXIT_OK
     out = capsys.readouterr().out
     assert "IOM-STORE-001" in out
-    assert out.rstrip().splitlines()[-1].startswith(f"OK  {GOOD}")
+    summary, header = out.rstrip().splitlines()[-2:]
+    assert summary.startswith(f"OK  {GOOD}")
+    for field in ("kit ", "spec ", "hypothesis ", "python ", "seed derandomized",
+                  "isolation process"):
+        assert field in header
 
 
 def test_exit_1_names_the_failed_must_and_its_counterexample(

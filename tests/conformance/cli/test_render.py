@@ -102,3 +102,27 @@ def test_terminal_table_has_a_column_per_subject() -> None:
     assert "good_manager" in lines[0] and "bad_manager" in lines[0]
     row = next(line for line in lines if line.startswith("IOM-STORE-001"))
     assert row.split()[-2:] == ["pass", "pass"]
+
+
+NOT_JUDGED = Report(
+    "hangs_on_import", "reference", "pr", (), 0.0, 0,
+    header={"kit": "9.9", "spec": "1.0", "hypothesis": "6.1", "python": "3.11", "seed": "7",
+            "isolation": "process (jobs=2)", "target": "pkg:hangs_on_import"},
+    errors=("importing the target timed out after 60s\nworker stderr (last lines):\n...",),
+)
+
+
+def test_a_run_that_could_not_be_judged_says_so_with_its_header() -> None:
+    """A run-level error is NOT JUDGED (never OK), names its cause, and the header line says
+    how to reproduce the run (versions, seed, isolation)."""
+    text = render_terminal([NOT_JUDGED], color=False)
+    assert "ERROR  hangs_on_import: could not judge" in text
+    assert "  importing the target timed out after 60s" in text
+    summary, header = text.rstrip().splitlines()[-2:]
+    assert summary.startswith("NOT JUDGED  hangs_on_import")
+    assert header.strip() == ("kit 9.9; spec 1.0; hypothesis 6.1; python 3.11; seed 7; "
+                              "isolation process (jobs=2)")
+    markdown = render_markdown([NOT_JUDGED])
+    assert "- **NOT JUDGED** hangs_on_import" in markdown
+    assert "⚠️ could not judge: importing the target timed out after 60s" in markdown
+    assert "seed 7" in markdown
