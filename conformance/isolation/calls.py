@@ -2,8 +2,9 @@
 :func:`tracked`, so a worker that dies or hangs is reported with the call and key it was in.
 
 In the kit's own process nothing listens and :func:`tracked` costs one global lookup; the worker
-installs a listener (:func:`listen`) that forwards ``("call", op, detail)`` and ``("return",)``
-to the parent, which runs the per-call deadline.
+installs a listener (:func:`listen`) that receives ``("call", op, detail)`` and ``("return",)``
+and publishes the call in flight on its call board (:mod:`.board`) for the kit, which runs the
+per-call deadline.
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """Worker processes seen from the kit: start, exchange requests under deadlines, diagnose a
 death or a hang, restart, and run many checks over ``jobs`` workers at once.
 
-Deadlines: while a manager call is in flight (the worker reports calls, :mod:`.calls`) it
-must return within ``call_timeout`` seconds; between calls the worker must show progress within
-``idle_timeout``; nothing runs past the whole-run ``deadline`` (a ``time.monotonic`` instant).
-A worker that dies or overruns is killed and its check becomes a ``died``
-:class:`~conformance.execution.CheckRun` whose ``diagnostics`` name the call in flight, the
-cause and the tail of the worker's stderr; the next check gets a fresh worker.
+Deadlines: while a manager call is in flight (the worker publishes it on a shared page,
+:mod:`.board`) it must return within ``call_timeout`` seconds; between calls the worker must
+show progress within ``idle_timeout``; nothing runs past the whole-run ``deadline``
+(a ``time.monotonic`` instant). A worker that dies or overruns is killed and its check becomes
+a ``died`` :class:`~conformance.execution.CheckRun` whose ``diagnostics`` name the call in
+flight, the cause and the tail of the worker's stderr; the next check gets a fresh worker.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from conformance.execution import CheckRun
+from conformance.isolation.board import CallBoard
 from conformance.isolation.frames import ChannelClosed, FrameReader, FrameTimeout, write_frame
 from conformance.isolation.protocol import RunCheck, SubjectInfo, SubjectRef
 
@@ -72,6 +73,10 @@ def hypothesis_storage() -> str:
     return os.path.join(cache, "iomanager-spec", "hypothesis")
 
 
+_POLL_SECONDS = 0.25
+"""How often the kit looks at a busy worker's call board."""
+
+
 @dataclass
 class _Deadlines:
     call: float
@@ -88,6 +93,7 @@ class WorkerProcess:
         self._log: IO[bytes] | None = None
         self._request_fd = -1
         self._reader: FrameReader | None = None
+        self._board = CallBoard.create()
 
     def _start(self) -> None:
         request_r, request_w = os.pipe()
@@ -95,9 +101,12 @@ class WorkerProcess:
         self._log = tempfile.TemporaryFile(prefix="iomanager-conformance-worker-")  # noqa: SIM115
         env = dict(os.environ, PYTHONPATH=_import_path(), PYTHONUNBUFFERED="1",
                    HYPOTHESIS_STORAGE_DIRECTORY=hypothesis_storage())
+        self._board.clear()
+        board_fd = self._board.fileno()
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "conformance.isolation.worker", str(request_r), str(result_w)],
-            pass_fds=(request_r, result_w),
+            [sys.executable, "-m", "conformance.isolation.worker", str(request_r), str(result_w),
+             str(board_fd)],
+            pass_fds=(request_r, result_w, board_fd),
             stdin=subprocess.DEVNULL,
             stdout=self._log,
             stderr=self._log,
@@ -120,47 +129,39 @@ class WorkerProcess:
             self.stop()
             self._start()
         assert self._reader is not None
-        calls: list[tuple[str, str]] = []
         try:
             write_frame(self._request_fd, message)
         except OSError:
-            raise self._died(calls, None) from None
-        since = time.monotonic()
+            raise self._died(self._board.read()[1], None) from None
+        sent = time.monotonic()
         while True:
+            started, call = self._board.read()
+            since = max(sent, started)
             now = time.monotonic()
-            limit = self._deadlines.call if calls else self._deadlines.idle
-            wait = limit - (now - since)
-            run_left = None
+            wait = (self._deadlines.call if call else self._deadlines.idle) - (now - since)
+            overran = None if wait > 0 else ("call" if call else "idle")
             if self._deadlines.run_deadline is not None:
                 run_left = self._deadlines.run_deadline - now
+                if run_left <= 0:
+                    overran = "run"
                 wait = min(wait, run_left)
+            if overran is not None:
+                raise self._died(call, overran)
             try:
-                reply = self._reader.read(max(wait, 0.0))
+                return self._reader.read(min(wait, _POLL_SECONDS))
             except FrameTimeout:
-                overran = run_left is not None and run_left <= wait
-                raise self._died(calls, "run" if overran else ("call" if calls else "idle"),
-                                 since) from None
+                continue
             except ChannelClosed:
-                raise self._died(calls, None) from None
-            if isinstance(reply, tuple) and reply and reply[0] == "call":
-                calls.append((str(reply[1]), str(reply[2])))
-                since = time.monotonic()
-            elif isinstance(reply, tuple) and reply and reply[0] == "return":
-                if calls:
-                    calls.pop()
-                since = time.monotonic()
-            else:
-                return reply
+                raise self._died(self._board.read()[1], None) from None
 
-    def _died(self, calls: list[tuple[str, str]], overran: str | None,
-              since: float = 0.0) -> WorkerDied:
-        call = None if not calls else f"{calls[-1][0]}({calls[-1][1]})"
+    def _died(self, call: str | None, overran: str | None) -> WorkerDied:
         if overran is not None:
             assert self._proc is not None
             self._proc.kill()
         code = self._wait()
         if overran == "call":
-            cause = (f"{calls[-1][0]} did not return within the per-call deadline of "
+            op = (call or "the call").split("(", 1)[0]
+            cause = (f"{op} did not return within the per-call deadline of "
                      f"{self._deadlines.call:g} s (--call-timeout); the worker was killed")
         elif overran == "idle":
             cause = (f"no progress for {self._deadlines.idle:g} s outside any manager call "
@@ -222,6 +223,12 @@ class WorkerProcess:
         if self._log is not None:
             self._log.close()
             self._log = None
+
+
+    def close(self) -> None:
+        """Stop the worker for good and release its call board."""
+        self.stop()
+        self._board.close()
 
 
 class WorkerPool:
@@ -318,7 +325,7 @@ class WorkerPool:
     def close(self) -> None:
         """Stop every worker."""
         for worker in self._workers:
-            worker.stop()
+            worker.close()
 
     def __enter__(self) -> WorkerPool:
         return self

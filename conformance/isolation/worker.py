@@ -1,12 +1,13 @@
-"""The worker process: ``python -m conformance.isolation.worker IN_FD OUT_FD``.
+"""The worker process: ``python -m conformance.isolation.worker IN_FD OUT_FD BOARD_FD``.
 
 It reads requests from ``IN_FD`` and answers on ``OUT_FD`` (frames, :mod:`.frames`); its own
 stdout goes to its stderr (a target printing megabytes never blocks or corrupts the protocol).
 Requests: ``("describe", SubjectRef)`` answers ``("subject", SubjectInfo)`` or
 ``("subject_error", kind, message)`` (``kind`` is ``usage`` or ``import``); ``RunCheck``
-answers call events ``("call", op, detail)``/``("return",)`` while the target runs, then
-``("result", CheckRun)``. Process state the target has no business changing (working
-directory, recursion limit, signal handlers, umask) is compared around every call into the
+answers ``("result", CheckRun)``. While the target runs, the call in flight is published on the
+call board whose descriptor is ``BOARD_FD`` (:mod:`.board`), not sent. Process state the target
+has no business changing (working directory, recursion limit, signal handlers, umask) is
+compared around every call into the
 target: a change made inside a call is the target's, the result says so in
 ``diagnostics["tampered"]`` and the worker exits (the kit starts a fresh one). Changes made
 outside the target's calls are the context provider's (Dagster installs a SIGTERM handler while
@@ -87,8 +88,8 @@ def _restore(state: dict[str, object]) -> None:
 class _StateWatch:
     """Compare process state around each tracked call into the target."""
 
-    def __init__(self, send: Any) -> None:
-        self.send = send
+    def __init__(self, board: Any) -> None:
+        self.board = board
         self.open: list[tuple[str, str, dict[str, object]]] = []
         self.changed: list[str] = []
 
@@ -102,15 +103,16 @@ class _StateWatch:
                 f"{name} during {op}({detail}): {before[name]!r} -> {after[name]!r}"
                 for name in before if before[name] != after[name]
             )
-        self.send(message)
+        top = self.open[-1] if self.open else None
+        self.board.publish(None if top is None else f"{top[0]}({top[1]})")
 
 
 class _Worker:
-    def __init__(self, out_fd: int) -> None:
+    def __init__(self, out_fd: int, board: Any) -> None:
         self.out_fd = out_fd
         self.subjects: dict[SubjectRef, Any] = {}
         self.contexts: dict[str, Any] = {}
-        self.watch = _StateWatch(self.send)
+        self.watch = _StateWatch(board)
 
     def send(self, message: object) -> None:
         write_frame(self.out_fd, message)
@@ -183,12 +185,13 @@ class _Worker:
 def main(argv: list[str] | None = None) -> int:
     """Serve requests until the kit closes the request pipe."""
     args = sys.argv[1:] if argv is None else argv
-    in_fd, out_fd = int(args[0]), int(args[1])
+    in_fd, out_fd, board_fd = int(args[0]), int(args[1]), int(args[2])
     os.dup2(2, 1)  # the target's prints go to the log, never into the protocol
     sys.stdout = sys.stderr
+    from conformance.isolation.board import CallBoard
     from conformance.isolation.calls import listen
 
-    worker = _Worker(out_fd)
+    worker = _Worker(out_fd, CallBoard(board_fd))
     listen(worker.watch.event)
     reader = FrameReader(in_fd)
     while True:
