@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--seed", type=int, metavar="N",
                        help="seed every hypothesis run (default: pr is derandomized; dev and "
                        "thorough pick a seed and print it in the report header)")
+    check.add_argument("--fatal-context-defects", action="store_true",
+                       help="let defects of the context provider (e.g. Dagster's contexts "
+                       "violating IOM-PART-001) fail the run like the manager's own failures")
     check.add_argument("--hypothesis-database", metavar="PATH|none", default="none",
                        help="a hypothesis example database directory, or none (default)")
     _add_isolation_options(check)
@@ -164,6 +167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_replay(args, sys.stdout)
         reports = _typecheck(args.target) if args.command == "typecheck" else _check(args)
+        if getattr(args, "fatal_context_defects", False):
+            from dataclasses import replace
+
+            reports = [replace(report, context_defects_fatal=True) for report in reports]
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

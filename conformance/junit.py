@@ -27,12 +27,15 @@ def render_junit(reports: Sequence[Report]) -> str:
     """The JUnit XML document for ``reports``."""
     suites = ET.Element("testsuites", name="iomanager-conformance")
     for report in reports:
+        defects = set() if report.context_defects_fatal else {
+            r.requirement_id for r in report.context_defects()}
+        judged = [r for r in report.results if r.requirement_id not in defects]
         suite = ET.SubElement(
             suites, "testsuite", name=f"{report.subject} [{report.contexts}, {report.profile}]",
             tests=str(len(report.results) + len(report.errors)),
-            failures=str(sum(r.status is Status.FAIL for r in report.results)),
-            errors=str(sum(r.status is Status.ERROR for r in report.results) + len(report.errors)),
-            skipped=str(sum(r.status is Status.NOT_APPLICABLE for r in report.results)),
+            failures=str(sum(r.status is Status.FAIL for r in judged)),
+            errors=str(sum(r.status is Status.ERROR for r in judged) + len(report.errors)),
+            skipped=str(sum(r.status is Status.NOT_APPLICABLE for r in judged) + len(defects)),
             time=f"{report.duration_seconds:.3f}",
         )
         properties = ET.SubElement(suite, "properties")
@@ -47,7 +50,11 @@ def render_junit(reports: Sequence[Report]) -> str:
             case = ET.SubElement(suite, "testcase", classname=report.subject, name=name)
             summary = (f"{result.requirement_id} ({result.level}) {result.title}: "
                        f"{result.message}").splitlines()[0][:500]
-            if result.status is Status.FAIL:
+            if result.requirement_id in defects:
+                ET.SubElement(case, "skipped", message=(
+                    f"context defect of the {report.contexts} contexts (not the manager's): "
+                    + summary)[:500]).text = _details(result)
+            elif result.status is Status.FAIL:
                 ET.SubElement(case, "failure", message=summary, type=result.level).text = \
                     _details(result)
             elif result.status is Status.ERROR:

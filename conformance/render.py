@@ -75,11 +75,17 @@ def render_markdown(reports: Sequence[Report]) -> str:
             result = _find(report, rid)
             cells.append("" if result is None else _EMOJI[result.status])
         lines.append("| " + " | ".join(cells) + " |")
-    failing = [(report, result) for report in reports for result in report.failures()]
+    failing = [(report, result) for report in reports for result in report.failures()
+               if result not in report.context_defects()]
     if failing:
         lines += ["", "### Failures", ""]
     for report, result in failing:
         lines += _markdown_failure(report, result)
+    for report in reports:
+        if report.context_defects():
+            lines += ["", f"### {_md_cell(_defects_heading(report))}", ""]
+            for result in report.context_defects():
+                lines += _markdown_failure(report, result)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -105,8 +111,14 @@ def render_terminal(reports: Sequence[Report], *, color: bool) -> str:
             line += "  " + (cell if result is None else paint(result.status, cell))
         lines.append(line.rstrip())
     for report in reports:
+        defects = {r.requirement_id for r in report.context_defects()}
         for result in report.failures():
-            lines += ["", *_terminal_failure(report, result, paint)]
+            if result.requirement_id not in defects:
+                lines += ["", *_terminal_failure(report, result, paint)]
+        if defects:
+            lines += ["", paint(Status.ERROR, _defects_heading(report))]
+            for result in report.context_defects():
+                lines += ["", *_terminal_failure(report, result, paint)]
     for report in reports:
         for error in report.errors:
             lines += ["", paint(Status.ERROR, f"ERROR  {report.subject}: could not judge"),
@@ -123,6 +135,14 @@ def render_terminal(reports: Sequence[Report], *, color: bool) -> str:
 _VERDICT_WORD = {Verdict.PASS: "OK", Verdict.FAIL: "FAILED", Verdict.ERROR: "NOT JUDGED"}
 _VERDICT_STATUS = {Verdict.PASS: Status.PASS, Verdict.FAIL: Status.FAIL,
                    Verdict.ERROR: Status.ERROR}
+
+
+def _defects_heading(report: Report) -> str:
+    ids = ", ".join(r.requirement_id for r in report.context_defects())
+    effect = ("they fail the run (--fatal-context-defects)" if report.context_defects_fatal
+              else "they do not decide the verdict")
+    return (f"Context defects of the {report.contexts} contexts [{report.subject}]: the "
+            f"contexts violate {ids}; these checks cannot judge the manager, and {effect}")
 
 
 def _header_line(report: Report) -> str:
@@ -142,6 +162,11 @@ def _rows(reports: Iterable[Report]) -> list[tuple[str, str, str]]:
     return list(seen.values())
 
 
+def _defects_note(report: Report) -> str:
+    count = len(report.context_defects())
+    return "" if not count else f", {count} context defect{'s' if count > 1 else ''}"
+
+
 def _find(report: Report, requirement_id: str) -> RequirementResult | None:
     return next((r for r in report.results if r.requirement_id == requirement_id), None)
 
@@ -150,11 +175,11 @@ def _summary(report: Report) -> str:
     counts = {status: 0 for status in Status}
     for result in report.results:
         counts[result.status] += 1
-    must_failures = len(report.failures("MUST"))
+    must_failures = len(report.manager_failures("MUST"))
     return (
         f"{report.subject}: {counts[Status.PASS]} passed, {counts[Status.FAIL]} failed, "
         f"{counts[Status.ERROR]} errors, {counts[Status.NOT_APPLICABLE]} not applicable "
-        f"({must_failures} MUST failing); {report.examples} examples in "
+        f"({must_failures} MUST failing{_defects_note(report)}); {report.examples} examples in "
         f"{report.duration_seconds:.1f}s ({report.examples_per_second:.0f}/s); "
         f"contexts={report.contexts}, profile={report.profile}"
     )

@@ -88,6 +88,24 @@ class Report:
     """Versions (kit, spec, hypothesis, python, dagster), seed, profile, target."""
     errors: tuple[str, ...] = ()
     """Run-level problems that kept the kit from judging (e.g. the target's import failed)."""
+    context_defects_fatal: bool = False
+    """Whether context defects (below) decide the verdict like the manager's own failures."""
+
+    def context_defects(self) -> tuple[RequirementResult, ...]:
+        """Failures of requirements that bind the *contexts*, under a context provider other
+        than the kit's reference contexts (e.g. Dagster's): defects of that provider, which
+        the manager cannot be blamed for. Under the reference contexts such a failure is the
+        kit's own defect and stays a failure of the run."""
+        if self.contexts == "reference":
+            return ()
+        return tuple(r for r in self.failures() if _binds_context(r.requirement_id))
+
+    def manager_failures(self, level: str | None = None) -> tuple[RequirementResult, ...]:
+        """:meth:`failures` that decide the verdict: all of them, less the context defects
+        unless ``context_defects_fatal``."""
+        excused = set() if self.context_defects_fatal else {
+            r.requirement_id for r in self.context_defects()}
+        return tuple(r for r in self.failures(level) if r.requirement_id not in excused)
 
     @property
     def examples_per_second(self) -> float:
@@ -98,16 +116,18 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        """True unless some MUST requirement is FAIL or ERROR."""
-        return not self.failures("MUST")
+        """True unless some MUST requirement is FAIL or ERROR (context defects aside)."""
+        return not self.errors and not self.manager_failures("MUST")
 
     @property
     def verdict(self) -> Verdict:
         """``fail`` when a MUST failed; else ``error`` when any check could not finish (an
-        ERROR result at any level, or a run-level error); else ``pass``."""
-        if any(r.status is Status.FAIL and r.level == "MUST" for r in self.results):
+        ERROR result at any level, or a run-level error); else ``pass``. Context defects
+        (:meth:`context_defects`) count only when ``context_defects_fatal``."""
+        judged = self.manager_failures()
+        if any(r.status is Status.FAIL and r.level == "MUST" for r in judged):
             return Verdict.FAIL
-        if self.errors or any(r.status is Status.ERROR for r in self.results):
+        if self.errors or any(r.status is Status.ERROR for r in judged):
             return Verdict.ERROR
         return Verdict.PASS
 
@@ -132,9 +152,18 @@ class Report:
             "verdict": self.verdict.value,
             "header": dict(self.header),
             "errors": list(self.errors),
+            "context_defects": [r.requirement_id for r in self.context_defects()],
+            "context_defects_fatal": self.context_defects_fatal,
             "duration_seconds": self.duration_seconds,
             "examples": self.examples,
             "examples_per_second": self.examples_per_second,
             "summary": counts,
             "results": [r.to_dict() for r in self.results],
         }
+
+
+def _binds_context(requirement_id: str) -> bool:
+    from spec.requirements import REQUIREMENTS, Binds
+
+    requirement = REQUIREMENTS.get(requirement_id)
+    return requirement is not None and requirement.binds is Binds.CONTEXT
