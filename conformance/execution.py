@@ -18,6 +18,7 @@ from hypothesis.errors import HypothesisException
 from conformance.checks import Check, CheckEnv, NotApplicable, RequirementViolation
 from conformance.checks.replaying import Replay
 from conformance.contexts import ContextFactory
+from conformance.determinism import seed_only_generation
 from conformance.domain import with_domain
 from conformance.isolation.calls import forget_raised, last_raised
 from conformance.profiles import Profile
@@ -69,7 +70,8 @@ def execute_check(
     violation: RequirementViolation | None = None
     diagnostics: dict[str, object] | None = None
     try:
-        check.run(env)
+        with seed_only_generation():
+            check.run(env)
     except NotApplicable as signal:
         kind, message = "not_applicable", str(signal)
     except RequirementViolation as error:
