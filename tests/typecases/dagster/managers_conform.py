@@ -1,29 +1,12 @@
-"""Real Dagster contexts satisfy the spec's context protocols, and Dagster's built-in managers
-satisfy ``IOManager[dagster.InputContext, dagster.OutputContext]``."""
+"""Dagster's built-in managers satisfy
+``IOManager[dagster.InputContext, dagster.OutputContext]``."""
 
 from __future__ import annotations
 
 import dagster as dg
 from dagster._core.storage.fs_io_manager import PickledObjectFilesystemIOManager
 
-from spec import (
-    AssetKeyLike,
-    InputContextLike,
-    InputManager,
-    IOManager,
-    IOManagerFactory,
-    OutputContextLike,
-    PartitionKeyRangeLike,
-    TimeWindowLike,
-)
-
-
-def contexts(out: dg.OutputContext, inp: dg.InputContext) -> None:
-    o: OutputContextLike = out
-    i: InputContextLike = inp
-    k: AssetKeyLike = dg.AssetKey(["a", "b"])
-    r: PartitionKeyRangeLike = dg.PartitionKeyRange("a", "b")
-    w: TimeWindowLike = out.asset_partitions_time_window
+from spec import InputManager, IOManager, IOManagerFactory
 
 
 def managers(
