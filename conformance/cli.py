@@ -271,7 +271,8 @@ def _check(args: argparse.Namespace) -> list[Report]:
     reports = []
     try:
         with WorkerPool(args.jobs, call_timeout=args.call_timeout,
-                        run_timeout=args.timeout) as pool:
+                        run_timeout=args.timeout, start="auto") as pool:
+            pool.start()  # the workers import the target while the kit plans
             for ref, target in refs:
                 header = run_header(target=target, contexts=args.contexts,
                                     profile=args.profile, seed=seed, isolation="process",

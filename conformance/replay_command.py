@@ -43,7 +43,9 @@ def run_replay(args: argparse.Namespace, out: TextIO) -> int:
     for _, record in stored:
         groups[_group_key(record)].append(record)
     counts = {"FIXED": 0, "STILL FAILING": 0, "CANNOT REPLAY": 0}
-    with WorkerPool(args.jobs, call_timeout=args.call_timeout, run_timeout=args.timeout) as pool:
+    with WorkerPool(args.jobs, call_timeout=args.call_timeout, run_timeout=args.timeout,
+                    start="auto") as pool:
+        pool.start()
         for (target, cwd, contexts, profile, seed), records in groups.items():
             if target.startswith("builtin:"):
                 ref = SubjectRef(builtin=target.removeprefix("builtin:"))

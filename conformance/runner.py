@@ -303,11 +303,15 @@ def _cached(
 
 
 def _covered(
-    check: Check, subject: Declares, requirements: Mapping[str, Requirement]
+    check: Check, subject: Declares, requirements: Mapping[str, Requirement],
+    *, reportable: bool = False,
 ) -> list[str]:
+    """The selected, applicable requirements ``check`` covers (with ``reportable``: also those
+    it may only report a violation of)."""
+    ids = [*check.requirements, *check.reports] if reportable else list(check.requirements)
     return [
         rid
-        for rid in check.requirements
+        for rid in dict.fromkeys(ids)
         if rid in requirements
         and (
             requirements[rid].binds is not Binds.MANAGER
@@ -340,8 +344,10 @@ def _fold(
     elif run.kind == "violation":
         _record_violation(check, run, subject, covered, outcomes, replay)
     elif run.kind in ("crash", "died"):
+        # a check that did not finish cannot vouch for anything it may report: an error there
+        # too, or a run selected by ``--only`` through what a check reports would pass
         message = run.message if run.kind == "crash" else _describe_death(run)
-        for rid in covered:
+        for rid in _covered(check, subject, requirements, reportable=True):
             outcomes[rid].record(Status.ERROR, message, counterexample=dict(run.last_example),
                                  diagnostics=run.diagnostics, replay=replay, check=check.name)
     else:
@@ -350,7 +356,7 @@ def _fold(
     if tampered:
         message = (f"the target changed the worker's process state during {check.name} "
                    f"({changes}); its results cannot be trusted")
-        for rid in covered:
+        for rid in _covered(check, subject, requirements, reportable=True):
             outcomes[rid].record(Status.ERROR, message, diagnostics=run.diagnostics,
                                  check=check.name)
     for rid in covered:

@@ -26,7 +26,9 @@ from typing import IO, Any
 from conformance.execution import CheckRun
 from conformance.isolation.board import CallBoard
 from conformance.isolation.frames import ChannelClosed, FrameReader, FrameTimeout, write_frame
+from conformance.isolation.process import WorkerHandle, start_worker
 from conformance.isolation.protocol import RunCheck, SubjectInfo, SubjectRef
+from conformance.isolation.schedule import DurationLog, cache_directory, longest_first
 
 __all__ = ["SubjectProblem", "WorkerDied", "WorkerPool", "WorkerProcess"]
 
@@ -69,8 +71,7 @@ def hypothesis_storage() -> str:
     chosen = os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY")
     if chosen:
         return chosen
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(cache, "iomanager-spec", "hypothesis")
+    return str(cache_directory() / "hypothesis")
 
 
 _POLL_SECONDS = 0.25
@@ -82,6 +83,7 @@ class _Deadlines:
     call: float
     idle: float
     run_deadline: float | None
+    start: str = "exec"
 
 
 class WorkerProcess:
@@ -89,7 +91,7 @@ class WorkerProcess:
 
     def __init__(self, deadlines: _Deadlines) -> None:
         self._deadlines = deadlines
-        self._proc: subprocess.Popen[bytes] | None = None
+        self._proc: WorkerHandle | None = None
         self._log: IO[bytes] | None = None
         self._request_fd = -1
         self._reader: FrameReader | None = None
@@ -102,21 +104,20 @@ class WorkerProcess:
         env = dict(os.environ, PYTHONPATH=_import_path(), PYTHONUNBUFFERED="1",
                    HYPOTHESIS_STORAGE_DIRECTORY=hypothesis_storage())
         self._board.clear()
-        board_fd = self._board.fileno()
-        self._proc = subprocess.Popen(
-            [sys.executable, "-m", "conformance.isolation.worker", str(request_r), str(result_w),
-             str(board_fd)],
-            pass_fds=(request_r, result_w, board_fd),
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=self._log,
-            env=env,
-            start_new_session=True,  # a Ctrl-C reaches the kit, which stops its workers
-        )
-        os.close(request_r)
-        os.close(result_w)
+        try:
+            self._proc = start_worker((request_r, result_w, self._board.fileno()), self._log, env,
+                                      self._deadlines.start)
+        finally:
+            os.close(request_r)
+            os.close(result_w)
         self._request_fd = request_w
         self._reader = FrameReader(result_r)
+
+    def start(self) -> None:
+        """Start the worker now if it is not running (else it starts on first use)."""
+        if not self.alive:
+            self.stop()
+            self._start()
 
     @property
     def alive(self) -> bool:
@@ -125,9 +126,7 @@ class WorkerProcess:
 
     def exchange(self, message: object) -> Any:
         """Send ``message`` and return the reply, enforcing the deadlines meanwhile."""
-        if not self.alive:
-            self.stop()
-            self._start()
+        self.start()
         assert self._reader is not None
         try:
             write_frame(self._request_fd, message)
@@ -241,13 +240,21 @@ class WorkerPool:
         call_timeout: float = 60.0,
         idle_timeout: float | None = None,
         run_timeout: float | None = None,
+        start: str = "exec",
     ) -> None:
+        """``start`` is how workers start (:func:`~conformance.isolation.process.choose_start`):
+        ``exec`` a fresh interpreter, ``auto`` a fork of this process where that is safe."""
         if jobs < 1:
             raise ValueError(f"jobs must be at least 1, not {jobs}")
         deadline = None if run_timeout is None else time.monotonic() + run_timeout
         self._deadlines = _Deadlines(call_timeout, idle_timeout or max(4 * call_timeout, 120.0),
-                                     deadline)
+                                     deadline, start)
         self._workers = [WorkerProcess(self._deadlines) for _ in range(jobs)]
+
+    def start(self) -> None:
+        """Start every worker now, side by side (they import the target while the kit plans)."""
+        for worker in self._workers:
+            worker.start()
 
     @property
     def jobs(self) -> int:
@@ -282,7 +289,8 @@ class WorkerPool:
         results: list[CheckRun | None] = [None] * len(tasks)
         pending: queue.Queue[int] = queue.Queue()
         lock = threading.Lock()
-        for index in range(len(tasks)):
+        durations = DurationLog()
+        for index in longest_first([task.check for task in tasks], durations.seconds):
             pending.put(index)
 
         def serve(worker: WorkerProcess) -> None:
@@ -291,9 +299,12 @@ class WorkerPool:
                     index = pending.get_nowait()
                 except queue.Empty:
                     return
-                results[index] = self._run_one(worker, tasks[index])
-                if on_done is not None:
-                    with lock:
+                started = time.perf_counter()
+                run = results[index] = self._run_one(worker, tasks[index])
+                with lock:
+                    if run.kind != "died":
+                        durations.record(tasks[index].check, time.perf_counter() - started)
+                    if on_done is not None:
                         on_done(tasks[index].check)
 
         used = self._workers[: max(1, min(len(self._workers), len(tasks)))]
@@ -305,6 +316,7 @@ class WorkerPool:
                 thread.start()
             for thread in threads:
                 thread.join()
+        durations.save()
         return [r for r in results if r is not None]
 
     def _run_one(self, worker: WorkerProcess, task: RunCheck) -> CheckRun:

@@ -5,12 +5,15 @@ in flight and the cause, with the report written; a correct manager that floods 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.conformance.hostile.targets import ONCE_DIRECTORY_VARIABLE
 
 ROOT = Path(__file__).resolve().parents[3]
 TARGETS = "tests.conformance.hostile.targets"
@@ -24,6 +27,7 @@ def run_kit(tmp_path: Path, target: str, *extra: str) -> tuple[int, dict[str, An
          "--call-timeout", "3", "--timeout", "120", "--failures-dir", "none",
          "--json", str(report), *extra],
         cwd=ROOT, capture_output=True, text=True, timeout=180,
+        env=dict(os.environ, **{ONCE_DIRECTORY_VARIABLE: str(tmp_path)}),
     )
     document = json.loads(report.read_text()) if report.exists() else {}
     return completed.returncode, document, completed.stderr
