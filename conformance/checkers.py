@@ -83,6 +83,8 @@ def default_checker() -> str:
 def checker_version(name: str) -> str:
     """The installed distribution version of checker ``name``."""
     _require_known(name)
+    if not is_installed(name):
+        raise CheckerError(_not_installed(name))
     try:
         return importlib.metadata.version(_DISTRIBUTION[name])
     except importlib.metadata.PackageNotFoundError as exc:

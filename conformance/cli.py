@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from conformance.checkers import CHECKERS
 from conformance.isolation.protocol import SubjectRef
 from conformance.report import Report, Verdict
 
@@ -110,12 +111,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_isolation_options(replay)
     typecheck = commands.add_parser(
         "typecheck",
-        help="check with mypy that TARGET satisfies the spec protocols",
+        help="check with a type checker that TARGET satisfies the spec protocols",
         description="Type-check TARGET against spec.IOManager / spec.IOManagerFactory with "
-        "mypy --strict.",
+        "mypy --strict or another checker (docs/TYPING.md). Exit codes: 0 conforms, 1 does "
+        "not, 2 usage error (bad target, unknown or uninstalled checker), 3 the checker could "
+        "not judge.",
     )
     typecheck.add_argument("target", metavar="TARGET",
                            help="'package.module:attr' or 'path/to/file.py:attr'")
+    typecheck.add_argument("--checker", choices=CHECKERS, default=None,
+                           help="the type checker (default: mypy if installed, else the first "
+                           "installed of " + ", ".join(CHECKERS) + ")")
     _add_output_options(typecheck)
     return parser
 
@@ -166,7 +172,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from conformance.replay_command import run_replay
 
             return run_replay(args, sys.stdout)
-        reports = _typecheck(args.target) if args.command == "typecheck" else _check(args)
+        reports = (_typecheck(args.target, args.checker) if args.command == "typecheck"
+                   else _check(args))
         if getattr(args, "fatal_context_defects", False):
             from dataclasses import replace
 
@@ -345,12 +352,12 @@ def _require_dagster() -> None:
         )
 
 
-def _typecheck(target: str) -> list[Report]:
+def _typecheck(target: str, checker: str | None) -> list[Report]:
     from conformance.target import TargetError
     from conformance.typecheck import TypecheckError, typecheck_target
 
     try:
-        return [typecheck_target(target)]
+        return [typecheck_target(target, checker)]
     except (TargetError, TypecheckError) as exc:
         raise UsageError(str(exc)) from exc
 

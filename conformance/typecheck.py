@@ -1,7 +1,8 @@
-"""Static conformance: does a target type-check against the spec protocols under ``mypy --strict``?
+"""Static conformance: does a target type-check against the spec protocols?
 
-The target is imported to learn what it is, then mypy checks a generated snippet that imports
-it and assigns it to the matching protocol:
+The target is imported to learn what it is, then a type checker (``mypy --strict`` by default;
+any of :data:`conformance.checkers.CHECKERS`) checks a generated snippet that imports it and
+assigns it to the matching protocol:
 
 * a manager instance (or instances of a manager class) to ``spec.IOManager[Any, Any]``
   (``IOM-DEF-001``);
@@ -11,32 +12,54 @@ it and assigns it to the matching protocol:
 * a factory callable to ``Callable[[], P]`` or ``Callable[[Path], P]``, ``P`` being what it
   returns when called.
 
-Imports the snippet follows are checked silently (only the assignment is judged). The result is
-an ordinary :class:`~conformance.report.Report` so the usual renderers and exit codes apply.
+Only errors in the snippet count (the target's own module is not judged). The result is an
+ordinary :class:`~conformance.report.Report` so the usual renderers and exit codes apply: a
+checker that cannot run or crashes gives an ERROR result (exit code 3); the failure message
+starts with the mismatched protocol members in plain words, then the checker's own words.
 """
 
 from __future__ import annotations
 
 import inspect
 import os
+import re
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from conformance.checkers import (
+    CheckerError,
+    Diagnostic,
+    checker_version,
+    default_checker,
+    run_checker,
+)
 from conformance.report import Report, RequirementResult, Status
 from conformance.target import is_path_target, resolve_target, split_target
 
-__all__ = ["SnippetPlan", "TypecheckError", "plan_snippet", "typecheck_target"]
+__all__ = [
+    "SnippetPlan",
+    "TypecheckError",
+    "explain_mismatch",
+    "plan_snippet",
+    "typecheck_target",
+]
 
 _SNIPPET_NAME = "_iomanager_conformance_typecheck.py"
 _MANAGER = ("IOM-DEF-001", "spec.IOManager[Any, Any]")
 _FACTORY = ("IOM-DEF-002", "spec.IOManagerFactory[Any, Any]")
+_MEMBERS = ("handle_output", "load_input", "create_io_manager")
+_UNRESOLVED_CODES = frozenset({
+    "import-not-found", "import-untyped", "reportMissingImports", "reportMissingModuleSource",
+    "missing-import", "unresolved-import", "import-error", "missing-module-attribute",
+})
 
 
 class TypecheckError(RuntimeError):
-    """The static check could not run (unsupported target, module invisible to mypy, crash)."""
+    """The static check cannot be asked: unsupported target, module invisible to the checker,
+    checker unknown or not installed (a usage error, exit code 2)."""
 
 
 @dataclass(frozen=True)
@@ -46,32 +69,47 @@ class SnippetPlan:
     requirement_id: str
     protocol: str
     source: str
-    mypy_path: tuple[str, ...]
+    search_path: tuple[str, ...]
 
 
-def typecheck_target(target: str) -> Report:
-    """Run mypy on the snippet for ``target``; one result (pass/fail) for its protocol.
+def typecheck_target(target: str, checker: str | None = None) -> Report:
+    """Run ``checker`` (default: mypy if installed, else the first installed) on the snippet
+    for ``target``; one result for its protocol: PASS, FAIL, or ERROR when the checker could
+    not judge.
 
     Raises :class:`~conformance.target.TargetError` for a target that does not resolve and
-    :class:`TypecheckError` when mypy cannot judge it.
+    :class:`TypecheckError` for a usage error (see the class).
     """
     started = time.perf_counter()
+    try:
+        name = checker or default_checker()
+        version = checker_version(name)
+    except CheckerError as exc:
+        raise TypecheckError(str(exc)) from exc
     plan = plan_snippet(target)
-    lines = _run_mypy(plan)
-    failed = any(": error:" in line for line in lines)
+    status, message = Status.PASS, ""
+    try:
+        errors = _run(name, plan)
+    except CheckerError as exc:
+        status, message = Status.ERROR, f"{name} could not judge the target: {exc}"
+    else:
+        if errors:
+            status = Status.FAIL
+            message = "\n".join([explain_mismatch(errors), f"{name} {version} says:",
+                                 *(f"line {e.line}: {e.message}" for e in errors)])
     result = RequirementResult(
         requirement_id=plan.requirement_id,
         level="MUST",
         title=f"statically assignable to {plan.protocol}",
-        status=Status.FAIL if failed else Status.PASS,
-        checks=("mypy --strict",),
-        message="\n".join(lines) if failed else "",
-        reproduction=plan.source if failed else None,
+        status=status,
+        checks=(f"{name} {version}",),
+        message=message,
+        reproduction=plan.source if status is Status.FAIL else None,
     )
     return Report(
         subject=target,
         contexts="static",
-        profile="mypy",
+        profile=name,
         results=(result,),
         duration_seconds=time.perf_counter() - started,
         examples=0,
@@ -109,7 +147,7 @@ def plan_snippet(target: str) -> SnippetPlan:
         requirement_id=requirement_id,
         protocol=protocol,
         source="\n".join([*header, *check, ""]),
-        mypy_path=(*extra_path, *_search_path()),
+        search_path=(*extra_path, *_search_path()),
     )
 
 
@@ -196,37 +234,50 @@ def _search_path() -> tuple[str, ...]:
     return tuple(found)
 
 
-def _run_mypy(plan: SnippetPlan) -> list[str]:
-    """mypy's error and note lines for the snippet, with the snippet path shortened."""
-    from mypy import api
-
+def _run(checker: str, plan: SnippetPlan) -> list[Diagnostic]:
+    """The checker's errors in the snippet (errors in modules it imports are not counted)."""
     with tempfile.TemporaryDirectory(prefix="iomanager-typecheck-") as directory:
         snippet = Path(directory) / _SNIPPET_NAME
         snippet.write_text(plan.source, encoding="utf-8")
-        config = Path(directory) / "mypy.ini"
-        config.write_text(f"[mypy]\nmypy_path = {','.join(plan.mypy_path)}\n", encoding="utf-8")
-        stdout, stderr, status = api.run([
-            "--config-file", str(config),
-            "--strict",
-            "--follow-imports=silent",
-            "--show-error-codes",
-            "--no-pretty",
-            "--no-error-summary",
-            "--cache-dir", str(Path(directory) / ".mypy_cache"),
-            str(snippet),
-        ])
-        lines = [
-            line.replace(str(snippet), "<typecheck>")
-            for line in stdout.splitlines()
-            if line.strip()
-        ]
-    if status == 2:
-        raise TypecheckError(f"mypy could not run: {stderr.strip() or stdout.strip()}")
-    unresolved = [line for line in lines if "[import-not-found]" in line
-                  or "[import-untyped]" in line]
+        errors = run_checker(checker, [Path(_SNIPPET_NAME)], cwd=Path(directory),
+                             search_path=plan.search_path)
+    errors = [e for e in errors if Path(e.path).name == _SNIPPET_NAME]
+    unresolved = [e for e in errors if e.code in _UNRESOLVED_CODES]
     if unresolved:
         raise TypecheckError(
-            "mypy cannot see the target's module (install it with a py.typed marker, or run "
-            "from the directory that contains it): " + "; ".join(unresolved)
+            f"{checker} cannot see the target's module (install it with a py.typed marker, or "
+            f"run from the directory that contains it): "
+            + "; ".join(e.message.splitlines()[0] for e in unresolved)
         )
-    return lines
+    return errors
+
+
+_MISSING = re.compile(r"\b(?:is missing|not present|not defined|requires attribute)\b")
+_MISSING_SECTION = re.compile(r"missing following .*protocol member", re.IGNORECASE)
+_CONFLICT_SECTION = re.compile(r"have conflicts", re.IGNORECASE)
+
+
+def explain_mismatch(errors: list[Diagnostic]) -> str:
+    """Which protocol members mismatched, in plain words, read from any checker's messages."""
+    missing: list[str] = []
+    incompatible: list[str] = []
+    for error in errors:
+        section = ""
+        for line in error.message.splitlines():
+            if _MISSING_SECTION.search(line):
+                section = "missing"
+            elif _CONFLICT_SECTION.search(line):
+                section = "conflict"
+            for member in _MEMBERS:
+                if not re.search(rf"\b{member}\b", line):
+                    continue
+                bucket = (missing if section == "missing" or _MISSING.search(line)
+                          else incompatible)
+                if member not in missing and member not in incompatible:
+                    bucket.append(member)
+    words = [f"`{m}` is missing" for m in missing]
+    words += [f"`{m}` does not match the protocol's signature (parameters or return type)"
+              for m in incompatible]
+    if not words:
+        return "The target is not assignable to the protocol."
+    return "Protocol members that do not match: " + "; ".join(words) + "."
