@@ -332,6 +332,8 @@ class WorkerPool:
             return CheckRun(task.check, "crash", message=f"worker protocol error: {reply!r}")
         run = reply[1]
         assert isinstance(run, CheckRun)
+        if (run.diagnostics or {}).get("tampered"):
+            worker.stop()  # it exits after a tampered check: never hand it the next one
         return run
 
     def close(self) -> None:

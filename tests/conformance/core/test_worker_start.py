@@ -139,3 +139,21 @@ def test_the_default_duration_log_lives_in_the_cache_directory(
     """``XDG_CACHE_HOME`` decides where; the working directory is never used."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert DurationLog().path == tmp_path / "xdg" / "iomanager-spec" / "durations.json"
+
+
+@pytest.mark.slow
+def test_after_a_tampering_check_the_next_check_gets_a_fresh_worker() -> None:
+    """The worker exits after a check in which the target changed its process state; the pool
+    must not hand that exiting worker the next check (it would die as "exited with code 0")."""
+    from conformance.isolation.pool import WorkerPool
+    from conformance.isolation.protocol import RunCheck, SubjectRef
+
+    ref = SubjectRef(target=f"{TARGETS}:ChangesRecursionLimit")
+    tasks = [RunCheck(ref, "reference", "pr", name, 0)
+             for name in ("storage.round_trip", "storage.overwrite", "storage.missing_raises")]
+    with WorkerPool(1, call_timeout=30) as pool:
+        runs = pool.run(tasks)
+    assert [r.kind for r in runs][:2] != ["died", "died"]
+    for run in runs:
+        assert run.kind != "died", run.diagnostics
+    assert (runs[0].diagnostics or {}).get("tampered"), runs[0]
