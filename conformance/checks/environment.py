@@ -20,8 +20,8 @@ from hypothesis.errors import DidNotReproduce
 from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
 
 from conformance.checks.harness import Harness
-from conformance.checks.registry import NotApplicable
 from conformance.checks.replaying import Replay, replay_of
+from conformance.checks.signals import NotApplicable
 from conformance.contexts import ContextFactory, OutputSpec
 from conformance.isolation.calls import tracked
 from conformance.subject import Subject

@@ -19,13 +19,13 @@ from conformance.checks.identity import (
     same_asset_other_kind,
     structurally_related,
 )
-from conformance.checks.registry import RequirementViolation
 from conformance.checks.rejections import (
     CONTROL_EXCEPTIONS,
     clear_rejection_problem,
     is_plain_spec,
     raised_in,
 )
+from conformance.checks.signals import RequirementViolation
 from conformance.contexts import ContextFactory, InputSpec, OutputSpec
 from conformance.isolation.calls import tracked
 from conformance.subject import Subject

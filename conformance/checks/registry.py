@@ -1,12 +1,18 @@
-"""Check registration: the :class:`Check` record, the :data:`CHECKS` registry, the
-:func:`check` decorator, and the two signals a check raises (:class:`RequirementViolation`,
-:class:`NotApplicable`)."""
+"""Check registration: the :class:`Check` record, the :data:`CHECKS` registry and the
+:func:`check` decorator.
+
+The two signals a check raises (:class:`RequirementViolation`, :class:`NotApplicable`) live in
+:mod:`conformance.checks.signals` (so the harness and the environment need not import the
+registry) and are re-exported here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
+
+from conformance.checks.signals import NotApplicable, RequirementViolation
 
 if TYPE_CHECKING:
     from conformance.checks.environment import CheckEnv
@@ -22,22 +28,6 @@ __all__ = [
 ]
 
 Target = Literal["manager", "context", "definition"]
-
-
-class RequirementViolation(AssertionError):
-    """A law of requirement ``requirement_id`` does not hold; ``counterexample`` is JSON-able."""
-
-    def __init__(
-        self, requirement_id: str, message: str, counterexample: Mapping[str, object] | None = None
-    ) -> None:
-        super().__init__(f"{requirement_id}: {message}")
-        self.requirement_id = requirement_id
-        self.message = message
-        self.counterexample = counterexample
-
-
-class NotApplicable(Exception):
-    """Raised by a check that cannot apply to this subject; the message is the reason."""
 
 
 HARNESS_REPORTS: tuple[str, ...] = ("IOM-STORE-001", "IOM-META-007", "IOM-SEC-003")

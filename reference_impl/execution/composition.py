@@ -1,27 +1,24 @@
 """Tracing a ``@job`` body: op calls inside it record nodes and return output handles.
 
-While :func:`recording` is active, calling an op (see ``OpDefinition.__call__``) does not run it:
-:func:`record_invocation` binds the arguments (which must be handles of earlier calls) to the op's
-inputs, records a :class:`NodeInvocation` under a unique node name (``op``, ``op_2``, ...), and
-returns the handle of its output (a tuple of handles for several outputs).
+While :func:`recording` is active, calling an op does not run it: the recorder (installed through
+:func:`~reference_impl.execution.op_definition.intercepting_calls`) binds the arguments (which
+must be handles of earlier calls) to the op's inputs, records a :class:`NodeInvocation` under a
+unique node name (``op``, ``op_2``, ...), and returns the handle of its output (a tuple of handles
+for several outputs).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from reference_impl.errors import InvalidDefinitionError
+from reference_impl.execution.op_definition import OpDefinition, intercepting_calls
 from reference_impl.execution.specs import NO_VALUE
 
-if TYPE_CHECKING:
-    from reference_impl.execution.op_definition import OpDefinition
-
-__all__ = ["CompositionRecorder", "NodeInvocation", "OutputHandle", "record_invocation",
-           "recording"]
+__all__ = ["CompositionRecorder", "NodeInvocation", "OutputHandle", "recording"]
 
 
 @dataclass(frozen=True)
@@ -107,25 +104,9 @@ class CompositionRecorder:
         return handles[0] if len(handles) == 1 else handles
 
 
-_CURRENT: ContextVar[CompositionRecorder | None] = ContextVar("_CURRENT", default=None)
-
-
 @contextmanager
 def recording(job_name: str) -> Iterator[CompositionRecorder]:
     """Trace op calls made inside the ``with`` block into a fresh recorder."""
     recorder = CompositionRecorder(job_name)
-    token = _CURRENT.set(recorder)
-    try:
+    with intercepting_calls(recorder.invoke):
         yield recorder
-    finally:
-        _CURRENT.reset(token)
-
-
-def record_invocation(
-    op_def: OpDefinition, args: Sequence[Any], kwargs: Mapping[str, Any]
-) -> OutputHandle | tuple[OutputHandle, ...] | None:
-    """Record the call if a job body is being traced; ``None`` when nothing is being traced."""
-    recorder = _CURRENT.get()
-    if recorder is None:
-        return None
-    return recorder.invoke(op_def, args, kwargs)

@@ -4,20 +4,25 @@
 parameter named ``context``, ``_``, ``_context`` or ``context_`` receives the op context; the
 other parameters are inputs. Types come from ``In``/``Out`` or else from annotations; a ``-> None``
 annotation makes the output ``Nothing`` (its IO manager is never called).
+
+Calling an :class:`OpDefinition` runs its function, unless a caller has installed an interceptor
+with :func:`intercepting_calls` (the ``@job`` tracer in :mod:`.composition` does): then the call
+goes to the interceptor instead. The dependency points one way: composition imports this module.
 """
 
 from __future__ import annotations
 
 import inspect
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Final
 
 from reference_impl.asset_key import AssetKey
 from reference_impl.definitions.config import ConfigType, resolve_schema
 from reference_impl.errors import InvalidDefinitionError
-from reference_impl.execution.composition import record_invocation
 from reference_impl.execution.specs import NO_VALUE, In, Out
 from reference_impl.types import Any as AnyType
 from reference_impl.types import DagsterType, Nothing
@@ -26,8 +31,10 @@ __all__ = [
     "DEFAULT_IO_MANAGER_KEY",
     "DEFAULT_OUTPUT_NAME",
     "InputDefinition",
+    "OpCallInterceptor",
     "OpDefinition",
     "OutputDefinition",
+    "intercepting_calls",
     "resolve_op_definition",
     "to_dagster_type",
 ]
@@ -131,13 +138,29 @@ class OpDefinition:
         raise InvalidDefinitionError(f"op {self.name!r} has no output {name!r}; outputs: {names}.")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        recorded = record_invocation(self, args, kwargs)
-        if recorded is not None:
-            return recorded
+        interceptor = _INTERCEPTOR.get()
+        if interceptor is not None:
+            return interceptor(self, args, kwargs)
         return self.compute_fn(*args, **kwargs)
 
     def __repr__(self) -> str:
         return f"OpDefinition({self.name!r})"
+
+
+OpCallInterceptor = Callable[[OpDefinition, Sequence[Any], Mapping[str, Any]], object]
+"""Receives ``(op_def, args, kwargs)`` of an intercepted op call; its result is the call's."""
+
+_INTERCEPTOR: ContextVar[OpCallInterceptor | None] = ContextVar("_INTERCEPTOR", default=None)
+
+
+@contextmanager
+def intercepting_calls(interceptor: OpCallInterceptor) -> Iterator[None]:
+    """Route every op call made inside the ``with`` block (in this context) to ``interceptor``."""
+    token = _INTERCEPTOR.set(interceptor)
+    try:
+        yield
+    finally:
+        _INTERCEPTOR.reset(token)
 
 
 def _type_hints(fn: Callable[..., Any]) -> dict[str, Any]:

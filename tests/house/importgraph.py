@@ -3,7 +3,8 @@
 Every ``import`` statement of a module becomes an :class:`Import`: the imported module resolved to
 its absolute, most specific dotted name (``from a.b import c`` names ``a.b.c`` when that is a
 module, else ``a.b``), its line, its source text, and where it runs: at import time, lazily
-inside a function, or only for type checkers (``if TYPE_CHECKING:``).
+inside a function, or only for type checkers (``if TYPE_CHECKING:``). A call
+``importlib.import_module("a.b")`` with a literal name counts as an import of ``a.b`` too.
 """
 
 from __future__ import annotations
@@ -91,11 +92,27 @@ def _targets(importer: str, is_package: bool, node: ast.Import | ast.ImportFrom)
     return list(dict.fromkeys(targets))
 
 
+def _import_module_literal(node: ast.AST) -> str | None:
+    """``"a.b"`` for a call ``import_module("a.b")`` / ``importlib.import_module("a.b")``."""
+    if not isinstance(node, ast.Call) or not node.args:
+        return None
+    func = node.func
+    named = (isinstance(func, ast.Name) and func.id == "import_module") or (
+        isinstance(func, ast.Attribute) and func.attr == "import_module"
+    )
+    first = node.args[0]
+    if named and isinstance(first, ast.Constant) and isinstance(first.value, str):
+        return first.value
+    return None
+
+
 def read_imports(path: pathlib.Path) -> list[Import]:
     """Every import statement of the module at ``path``, in source order."""
-    name = module_name(path)
-    is_package = path.name == "__init__.py"
-    text = path.read_text()
+    return parse_imports(path.read_text(), module_name(path), path.name == "__init__.py")
+
+
+def parse_imports(text: str, name: str, is_package: bool = False) -> list[Import]:
+    """Every import statement of module ``name`` whose source is ``text``, in source order."""
     found: list[Import] = []
 
     def visit(node: ast.AST, when: When) -> None:
@@ -104,6 +121,10 @@ def read_imports(path: pathlib.Path) -> list[Import]:
             for target in _targets(name, is_package, node):
                 found.append(Import(name, target, node.lineno, " ".join(source.split()), when))
             return
+        literal = _import_module_literal(node)
+        if literal is not None and isinstance(node, ast.Call):
+            source = ast.get_source_segment(text, node) or ""
+            found.append(Import(name, literal, node.lineno, " ".join(source.split()), when))
         if isinstance(node, ast.If) and _is_type_checking(node.test) and when is When.MODULE:
             for child in node.body:
                 visit(child, When.TYPE_CHECKING)
@@ -114,15 +135,20 @@ def read_imports(path: pathlib.Path) -> list[Import]:
         for nested in ast.iter_child_nodes(node):
             visit(nested, inner)
 
-    visit(ast.parse(text, filename=str(path)), When.MODULE)
+    visit(ast.parse(text, filename=name), When.MODULE)
     return found
 
 
+STATIC = frozenset({When.MODULE, When.TYPE_CHECKING})
+"""The imports that make a module's static dependencies: lazy ones run only when called."""
+
+
 def module_graph(imports: Sequence[Import], modules: set[str]) -> dict[str, set[str]]:
-    """Module-level import edges between ``modules`` (lazy and TYPE_CHECKING imports excluded)."""
+    """Static import edges (module level and TYPE_CHECKING; lazy excluded) between ``modules``."""
     graph: dict[str, set[str]] = {module: set() for module in modules}
     for imp in imports:
-        if imp.when is When.MODULE and imp.target in modules and imp.target != imp.importer:
+        inside = {imp.importer, imp.target} <= modules
+        if imp.when in STATIC and inside and imp.target != imp.importer:
             graph[imp.importer].add(imp.target)
     return graph
 
