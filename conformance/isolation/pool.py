@@ -11,6 +11,7 @@ flight, the cause and the tail of the worker's stderr; the next check gets a fre
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import signal
@@ -267,7 +268,13 @@ class WorkerPool:
         return deadline is not None and time.monotonic() >= deadline
 
     def describe(self, ref: SubjectRef) -> SubjectInfo:
-        """Import the target in a worker and return what it declares."""
+        """Import the target in a worker and return what it declares. The other workers import
+        it at the same time (what they answer is not used: a worker that failed to import dies
+        again on its first check and says so there)."""
+        others = [threading.Thread(target=self._prepare, args=(w, ref), daemon=True)
+                  for w in self._workers[1:] if w.alive]
+        for thread in others:
+            thread.start()
         try:
             reply = self._workers[0].exchange(("describe", ref))
         except WorkerDied as died:
@@ -275,11 +282,19 @@ class WorkerPool:
                 "import", f"importing {ref.describe()!r} killed the worker: "
                 f"{died.diagnostics['cause']}", died.diagnostics
             ) from None
+        finally:
+            for thread in others:
+                thread.join()
         if reply[0] == "subject_error":
             raise SubjectProblem(str(reply[1]), str(reply[2]))
         info = reply[1]
         assert isinstance(info, SubjectInfo)
         return info
+
+    @staticmethod
+    def _prepare(worker: WorkerProcess, ref: SubjectRef) -> None:
+        with contextlib.suppress(WorkerDied):
+            worker.exchange(("describe", ref))
 
     def run(
         self, tasks: Sequence[RunCheck], on_done: Callable[[str], None] | None = None
