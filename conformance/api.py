@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from hypothesis.strategies import SearchStrategy
+
 from conformance.contexts import ContextFactory, resolve_context_factory
 from conformance.profiles import get_profile
 from conformance.report import Report
@@ -22,6 +24,8 @@ def check_io_manager(
     on_progress: Callable[[str, int, int], None] | None = None,
     name: str | None = None,
     seed: int | None = None,
+    values: SearchStrategy[object] | str | None = None,
+    equals: Callable[[object, object], bool] | str | None = None,
 ) -> Report:
     """Check ``subject`` against every requirement of the spec and return the :class:`Report`.
 
@@ -31,13 +35,15 @@ def check_io_manager(
     ``"IOM-STORE"``) and runs every check that may report one of them, so each kept
     requirement gets the same verdict as in a full run. ``on_progress(check_name, done,
     total)`` is called after each check. ``seed`` seeds every hypothesis run (``None``: the
-    profile decides; ``pr`` is derandomized). The checks run in this process (the object is
-    already here); the CLI and :func:`conformance.isolation.session.check_in_workers` run a
-    target in worker processes.
+    profile decides; ``pr`` is derandomized). ``values`` and ``equals`` say which values the
+    manager stores and how a loaded one compares (a family name such as ``"json"``, a strategy,
+    ``"MODULE:ATTR"``; see :meth:`Subject.from_object`). The checks run in this process (the
+    object is already here); the CLI and
+    :func:`conformance.isolation.session.check_in_workers` run a target in worker processes.
     Raises ``SubjectError``, ``ContextFactoryError`` or ``UnknownProfileError`` for bad arguments;
     a failing manager never raises, it yields a report whose ``ok`` is false.
     """
-    resolved_subject = Subject.from_object(subject, name=name)
+    resolved_subject = Subject.from_object(subject, name=name, values=values, equals=equals)
     factory = resolve_context_factory(contexts)
     return run_checks(
         resolved_subject,

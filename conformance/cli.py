@@ -87,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--seed", type=int, metavar="N",
                        help="seed every hypothesis run (default: pr is derandomized; dev and "
                        "thorough pick a seed and print it in the report header)")
+    check.add_argument("--values", metavar="FAMILY|MODULE:STRATEGY", default=None,
+                       help="the values the manager stores: pickle (default), json, msgpack, "
+                       "pandas, polars, arrow, or a hypothesis strategy (or a function "
+                       "returning one)")
+    check.add_argument("--equals", metavar="MODULE:FUNC", default=None,
+                       help="how a loaded value compares with the stored one (default: the "
+                       "values family's equality, else strict equality)")
     check.add_argument("--fatal-context-defects", action="store_true",
                        help="let defects of the context provider (e.g. Dagster's contexts "
                        "violating IOM-PART-001) fail the run like the manager's own failures")
@@ -271,7 +278,7 @@ def _check(args: argparse.Namespace) -> list[Report]:
     args.seed_used = seed
     if args.contexts == "dagster":
         _require_dagster()
-    refs = _refs(args.target)
+    refs = _with_values(args, _refs(args.target))
     if args.isolation == "none":
         return _check_in_process(args, refs, seed)
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
@@ -283,7 +290,7 @@ def _check(args: argparse.Namespace) -> list[Report]:
             for ref, target in refs:
                 header = run_header(target=target, contexts=args.contexts,
                                     profile=args.profile, seed=seed, isolation="process",
-                                    jobs=args.jobs)
+                                    jobs=args.jobs, values=args.values)
                 reports.append(check_in_workers(
                     ref, pool, contexts=args.contexts, profile=args.profile, only=args.only,
                     seed=seed, database=args.hypothesis_database, header=header,
@@ -295,6 +302,25 @@ def _check(args: argparse.Namespace) -> list[Report]:
         if progress is not None:
             progress.clear()
     return reports
+
+
+def _with_values(
+    args: argparse.Namespace, refs: list[tuple[SubjectRef, str]]
+) -> list[tuple[SubjectRef, str]]:
+    """``refs`` with ``--values``/``--equals`` (a family name is checked here; a
+    ``MODULE:ATTR`` is imported by the worker, like the target)."""
+    from dataclasses import replace
+
+    from conformance.families import ValuesError, family
+
+    if args.values is not None and ":" not in args.values:
+        try:
+            family(args.values)
+        except ValuesError as exc:
+            raise UsageError(str(exc)) from exc
+    if args.equals is not None and ":" not in args.equals:
+        raise UsageError(f"--equals {args.equals}: expected 'MODULE:FUNC'")
+    return [(replace(ref, values=args.values, equals=args.equals), t) for ref, t in refs]
 
 
 def _refs(target: str | None) -> list[tuple[SubjectRef, str]]:
@@ -333,11 +359,12 @@ def _check_in_process(
                 subject = resolve_target(target)
             report = check_io_manager(subject, name=None if ref.builtin else target,
                                       contexts=args.contexts, profile=args.profile,
-                                      only=args.only, seed=seed)
+                                      only=args.only, seed=seed, values=ref.values,
+                                      equals=ref.equals)
         except (TargetError, SubjectError, ContextFactoryError) as exc:
             raise UsageError(str(exc)) from exc
         header = run_header(target=target, contexts=args.contexts, profile=args.profile,
-                            seed=seed, isolation="none")
+                            seed=seed, isolation="none", values=args.values)
         reports.append(replace(report, header=header))
     return reports
 

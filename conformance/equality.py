@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-__all__ = ["frames_equal", "frames_equal_ignoring_row_order"]
+__all__ = ["arrow_tables_equal", "frames_equal", "frames_equal_ignoring_row_order"]
 
 
 def _pandas() -> Any:
@@ -80,3 +80,14 @@ def frames_equal_ignoring_row_order(left: object, right: object) -> bool:
     """Like :func:`frames_equal`, but rows compare as a multiset (a duplicated row must be
     duplicated on both sides). For storage without a row order (database tables)."""
     return _same_frame(left, right, ordered=False)
+
+
+def arrow_tables_equal(left: object, right: object) -> bool:
+    """Both ``pyarrow.Table`` with the same schema (names, order, types) and the same rows in
+    the same order (``Table.equals``; schema metadata is not compared). Anything else is
+    unequal to everything."""
+    pa = sys.modules.get("pyarrow")
+    if pa is None or type(left) is not pa.Table or type(right) is not pa.Table:
+        return False
+    table: Any = left
+    return bool(table.equals(right))

@@ -35,8 +35,10 @@ def run_header(
     seed: int | None,
     isolation: str,
     jobs: int = 1,
+    values: str | None = None,
 ) -> dict[str, str]:
-    """The header of a report (all values strings; ``seed`` ``None`` means derandomized)."""
+    """The header of a report (all values strings; ``seed`` ``None`` means derandomized;
+    ``values`` is the value family or strategy given, when one was)."""
     header = {
         "target": target,
         "kit": kit_version(),
@@ -48,6 +50,8 @@ def run_header(
         "seed": "derandomized" if seed is None else str(seed),
         "isolation": isolation if isolation == "none" else f"{isolation} (jobs={jobs})",
     }
+    if values is not None:
+        header["values"] = values
     if contexts == "dagster":
         header["dagster"] = _version("dagster") or "not installed"
     return header

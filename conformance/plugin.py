@@ -30,6 +30,7 @@ import contextlib
 import json
 import traceback
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pytest
@@ -75,6 +76,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         choices=_CONTEXTS,
         default=None,
         help="contexts to drive managers with (default: the class's 'contexts', else reference)",
+    )
+    group.addoption(
+        "--iom-values",
+        default=None,
+        metavar="FAMILY|MODULE:STRATEGY",
+        help="values the managers store: pickle, json, msgpack, pandas, polars, arrow or a "
+        "strategy (default: the class's 'values', else pickle)",
+    )
+    group.addoption(
+        "--iom-equals",
+        default=None,
+        metavar="MODULE:FUNC",
+        help="how a loaded value compares (default: the class's 'equals', else the family's)",
     )
     group.addoption(
         "--iom-isolation",
@@ -248,36 +262,59 @@ def _subject_name(subject: object) -> str:
     return f"{getattr(subject, '__module__', '?')}:{getattr(subject, '__qualname__', subject)}"
 
 
-def _check(config: pytest.Config, subject: object, contexts: str, profile: str) -> Report:
+@dataclass(frozen=True)
+class Values:
+    """The ``values``/``equals`` a subject is checked with (``None``: the subject's own)."""
+
+    values: object = None
+    equals: object = None
+
+    @property
+    def named(self) -> bool:
+        """Whether both are absent or names (a family, ``MODULE:ATTR``) a worker resolves."""
+        return all(v is None or isinstance(v, str) for v in (self.values, self.equals))
+
+
+def _check(config: pytest.Config, subject: object, contexts: str, profile: str,
+           values: Values = Values()) -> Report:
     from dataclasses import replace
 
     from conformance.header import run_header
 
+    if not values.named:  # strategy or function objects: resolved here, checked here
+        from conformance.subject import Subject
+
+        subject = Subject.from_object(subject, values=values.values,  # type: ignore[arg-type]
+                                      equals=values.equals)  # type: ignore[arg-type]
+        values = Values()
+    shown = values.values if isinstance(values.values, str) else None
     ref = _worker_ref(config, subject)
     if ref is None:
         from conformance.api import check_io_manager
 
-        report = check_io_manager(subject, contexts=contexts, profile=profile)
+        report = check_io_manager(subject, contexts=contexts, profile=profile, values=shown,
+                                  equals=values.equals)  # type: ignore[arg-type]
         header = run_header(target=report.subject, contexts=contexts, profile=profile,
-                            seed=None, isolation="none")
+                            seed=None, isolation="none", values=shown)
         return replace(report, header=header)
     from conformance.isolation.protocol import SubjectRef
     from conformance.isolation.session import check_in_workers
 
     assert isinstance(ref, SubjectRef)
+    ref = replace(ref, values=shown, equals=values.equals)  # type: ignore[arg-type]
     header = run_header(target=ref.describe(), contexts=contexts, profile=profile, seed=None,
-                        isolation="process")
+                        isolation="process", values=shown)
     return check_in_workers(ref, _pool(config), contexts=contexts, profile=profile,
                             header=header)
 
 
-def _report(config: pytest.Config, key: object, subject: object, contexts: str, profile: str
-            ) -> Report:
+def _report(config: pytest.Config, key: object, subject: object, contexts: str, profile: str,
+            values: Values = Values()) -> Report:
     """The kit's report for ``subject``, computed once per key and session."""
     cache = config.stash[_REPORTS_KEY]
     if key not in cache:
         try:
-            cache[key] = _check(config, subject, contexts, profile)
+            cache[key] = _check(config, subject, contexts, profile, values)
         except Exception as exc:  # reported by every test of the subject, not a crash
             cache[key] = exc
     found = cache[key]
@@ -366,6 +403,11 @@ class ConformanceTests:
     subject: ClassVar[object] = None
     contexts: ClassVar[str] = "reference"
     profile: ClassVar[str] = "pr"
+    values: ClassVar[object] = None
+    """The values the manager stores: a family name (``"json"``), ``"MODULE:STRATEGY"`` or a
+    strategy (``None``: the subject's own, by default the pickle family)."""
+    equals: ClassVar[object] = None
+    """How a loaded value compares with the stored one (a function or ``"MODULE:FUNC"``)."""
 
     @pytest.fixture
     def io_manager_subject(self) -> object:
@@ -394,8 +436,10 @@ class ConformanceTests:
         callspec = getattr(request.node, "callspec", None)
         params = {} if callspec is None else dict(callspec.params)
         params.pop("requirement_id", None)
-        key = ("class", type(self), repr(sorted(params.items())), contexts, profile)
-        report = _report(config, key, io_manager_subject, contexts, profile)
+        values = Values(config.getoption("iom_values") or _class_attribute(type(self), "values"),
+                        config.getoption("iom_equals") or _class_attribute(type(self), "equals"))
+        key = ("class", type(self), repr(sorted(params.items())), contexts, profile, values)
+        report = _report(config, key, io_manager_subject, contexts, profile, values)
         assert_judged(report, requirement_id)
         return report
 
@@ -428,8 +472,9 @@ class _RequirementItem(pytest.Item):
     def _shared_report(self) -> Report:
         contexts = _option(self.config, "iom_contexts", "reference")
         profile = _option(self.config, "iom_profile", "pr")
-        key = ("target", self.parent.name if self.parent else "", contexts, profile)
-        return _report(self.config, key, self.subject, contexts, profile)
+        values = Values(self.config.getoption("iom_values"), self.config.getoption("iom_equals"))
+        key = ("target", self.parent.name if self.parent else "", contexts, profile, values)
+        return _report(self.config, key, self.subject, contexts, profile, values)
 
     def setup(self) -> None:
         """Errors (not failures) when the kit could not judge this requirement."""

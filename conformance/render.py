@@ -8,6 +8,7 @@ returns a string. The JSON document has a stable schema, identified by ``schema`
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 
 from conformance.report import Report, RequirementResult, Status, Verdict
@@ -65,6 +66,8 @@ def render_markdown(reports: Sequence[Report]) -> str:
         if report.header:
             lines.append(f"  - {_md_cell(_header_line(report))}")
         lines += [f"  - ⚠️ could not judge: {_md_cell(e.splitlines()[0])}" for e in report.errors]
+        if report.hint:
+            lines.append(f"  - 💡 hint: {_md_cell(report.hint)}")
     lines += ["", " · ".join(f"{_EMOJI[s]} {s.value}" for s in Status), ""]
     header = ["Requirement", "Level", *(_md_cell(f"`{r.subject}`") for r in reports)]
     lines.append("| " + " | ".join(header) + " |")
@@ -129,6 +132,9 @@ def render_terminal(reports: Sequence[Report], *, color: bool) -> str:
         lines.append(f"{paint(status, _VERDICT_WORD[report.verdict])}  {_summary(report)}")
         if report.header:
             lines.append(f"    {_header_line(report)}")
+        if report.hint:
+            lines += textwrap.wrap(f"hint: {report.hint}", 96, initial_indent="    ",
+                                   subsequent_indent="      ")
     return "\n".join(lines) + "\n"
 
 
@@ -147,7 +153,7 @@ def _defects_heading(report: Report) -> str:
 
 def _header_line(report: Report) -> str:
     """The run header in one line: versions, seed, isolation (reproduce a run from it)."""
-    order = ("kit", "spec", "hypothesis", "python", "dagster", "seed", "isolation")
+    order = ("kit", "spec", "hypothesis", "python", "dagster", "seed", "isolation", "values")
     return "; ".join(f"{key} {report.header[key]}" for key in order if key in report.header)
 
 

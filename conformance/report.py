@@ -131,6 +131,13 @@ class Report:
             return Verdict.ERROR
         return Verdict.PASS
 
+    @property
+    def hint(self) -> str | None:
+        """Advice when most failures share a cause a flag fixes (:mod:`conformance.hints`)."""
+        from conformance.hints import values_hint
+
+        return values_hint(self)
+
     def failures(self, level: str | None = None) -> tuple[RequirementResult, ...]:
         """Results that are FAIL or ERROR, optionally only those of ``level`` (e.g. ``"MUST"``)."""
         return tuple(
@@ -158,6 +165,7 @@ class Report:
             "examples": self.examples,
             "examples_per_second": self.examples_per_second,
             "summary": counts,
+            "hint": self.hint,
             "results": [r.to_dict() for r in self.results],
         }
 

@@ -179,6 +179,8 @@ class Subject:
         name: str | None = None,
         capabilities: Capabilities | None = None,
         accepts_asset_key: Callable[[tuple[str, ...]], bool] | None = None,
+        values: SearchStrategy[object] | str | None = None,
+        equals: Callable[[object, object], bool] | str | None = None,
     ) -> Subject:
         """Coerce ``obj`` into a Subject; raise :class:`SubjectError` when it cannot be done.
 
@@ -190,15 +192,27 @@ class Subject:
         factory is neither. A manager instance whose class cannot be re-created is used as a
         shared, non-durable singleton (see :attr:`shared_instance`). ``accepts_asset_key``
         declares an asset-key domain (IOM-ID-014; see :attr:`accepts_asset_key`).
+        ``values`` is a hypothesis strategy, a value family name (``"json"``; see
+        :mod:`conformance.families`) or ``"MODULE:STRATEGY"``; ``equals`` a function of (loaded,
+        stored) or ``"MODULE:FUNC"`` (default: the family's equality, else
+        :func:`strict_equals`). A family that does not store ``None`` (the frame families)
+        makes ``stores_none`` default to false. Raises ``ValuesError`` (a SubjectError) for
+        values or equals that name nothing, ``MissingValuesLibrary`` for a family whose
+        library is not installed.
         """
+        chosen = _chosen_values(values, equals)
         if isinstance(obj, Subject):
             renamed = obj if name is None else replace(obj, name=name)
             if accepts_asset_key is not None:
                 renamed = replace(renamed, accepts_asset_key=accepts_asset_key)
+            if chosen:
+                renamed = replace(renamed, **chosen)
             return renamed if capabilities is None else replace(renamed, capabilities=capabilities)
         factory, shared = _factory_for(obj)
         takes_dir = _arity(factory) == 1
-        default_caps = Capabilities(durable=takes_dir, storage_root=takes_dir)
+        default_caps = Capabilities(
+            durable=takes_dir, storage_root=takes_dir, stores_none=_family_stores_none(values)
+        )
         return cls(
             name=name or _describe(obj),
             factory=factory,
@@ -206,7 +220,35 @@ class Subject:
             shared_instance=shared,
             source=obj,
             accepts_asset_key=accepts_asset_key,
+            **chosen,
         )
+
+
+# --------------------------------------------------------------------------- values helpers
+
+
+def _chosen_values(
+    values: SearchStrategy[object] | str | None,
+    equals: Callable[[object, object], bool] | str | None,
+) -> dict[str, Any]:
+    """The ``values``/``equals`` fields a from_object call sets (none when neither is given)."""
+    from conformance.families import default_equals, resolve_equals, resolve_values
+
+    chosen: dict[str, Any] = {}
+    if values is not None:
+        chosen["values"] = resolve_values(values)
+    if equals is not None:
+        chosen["equals"] = resolve_equals(equals)
+    elif values is not None:
+        chosen["equals"] = default_equals(values)
+    return chosen
+
+
+def _family_stores_none(values: object) -> bool:
+    from conformance.families import FAMILIES
+
+    known = FAMILIES.get(values) if isinstance(values, str) else None
+    return True if known is None else known.stores_none
 
 
 # --------------------------------------------------------------------------- coercion helpers

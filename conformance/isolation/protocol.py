@@ -15,12 +15,15 @@ __all__ = ["RunCheck", "SubjectInfo", "SubjectRef"]
 class SubjectRef:
     """How a worker finds the subject: a ``module:attr``/``file.py:attr`` ``target``, the name
     of a reference ``builtin``, or a ``pickled`` object (pickled by reference: a module-level
-    class or function). ``name`` overrides the subject's report name."""
+    class or function). ``name`` overrides the subject's report name; ``values`` and ``equals``
+    (a family name or ``MODULE:ATTR``, resolved in the worker) override the subject's."""
 
     target: str | None = None
     builtin: str | None = None
     pickled: bytes | None = None
     name: str | None = None
+    values: str | None = None
+    equals: str | None = None
 
     def describe(self) -> str:
         """How the user named the subject (for messages and reports)."""

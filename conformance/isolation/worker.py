@@ -45,13 +45,15 @@ def _resolve(ref: SubjectRef) -> Any:
 
             for subject in builtin_subjects():
                 if subject.name == ref.builtin:
-                    return subject
+                    return Subject.from_object(subject, values=ref.values, equals=ref.equals)
             raise _SubjectProblem("usage", f"no reference built-in is called {ref.builtin!r}")
         if ref.target is not None:
             obj = resolve_target(ref.target)
-            return Subject.from_object(obj, name=ref.name or ref.target)
+            return Subject.from_object(obj, name=ref.name or ref.target, values=ref.values,
+                                       equals=ref.equals)
         assert ref.pickled is not None
-        return Subject.from_object(pickle.loads(ref.pickled), name=ref.name)
+        return Subject.from_object(pickle.loads(ref.pickled), name=ref.name, values=ref.values,
+                                   equals=ref.equals)
     except TargetError as error:
         cause = error.cause
         missing_itself = isinstance(cause, ModuleNotFoundError) and "not found" in str(error)

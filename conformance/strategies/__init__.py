@@ -17,6 +17,7 @@ from conformance.strategies.dataframes import (
     placeholder,
     polars_frames,
 )
+from conformance.strategies.families import arrow_tables, json_values, msgpack_values
 from conformance.strategies.keys import (
     COLLIDING_KEY_PAIRS,
     EXOTIC_COMPONENTS,
@@ -61,6 +62,7 @@ __all__ = [
     "polars_frames",
     "EXOTIC_COMPONENTS",
     "TIMEZONES",
+    "arrow_tables",
     "asset_keys",
     "asset_output_specs",
     "colliding_asset_key_pairs",
@@ -68,10 +70,12 @@ __all__ = [
     "input_spec_for",
     "invalid_metadata_values",
     "is_plain",
+    "json_values",
     "key_components",
     "key_window",
     "mapping_keys",
     "metadata_mappings",
+    "msgpack_values",
     "multi_partitions_specs",
     "op_output_specs",
     "output_names",

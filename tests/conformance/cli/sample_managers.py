@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
-from tests.conformance.corpus.base import DictManager, StorageKey
+from tests.conformance.corpus.base import (
+    DictManager,
+    KeyedManager,
+    MissingValueError,
+    StorageKey,
+    file_name,
+    write_atomically,
+)
 
 
 class GoodManager(DictManager):
@@ -35,3 +44,28 @@ def make_good_manager() -> GoodManager:
 
 
 NOT_A_MANAGER = 42
+
+
+class JsonFileManager(KeyedManager):
+    """One JSON file per key under ``base_dir``: correct for JSON values only (bytes, tuples
+    and sets are not JSON; tuples load back as lists)."""
+
+    def __init__(self, base_dir: str) -> None:
+        self.root = Path(base_dir)
+
+    def path_for(self, key: StorageKey) -> Path:
+        """The file holding ``key``."""
+        return self.root / (file_name(key) + ".json")
+
+    def put(self, key: StorageKey, obj: Any) -> None:
+        """Serialise first (so a failure changes nothing), then replace the file atomically."""
+        data = json.dumps(obj).encode()
+        self.root.mkdir(parents=True, exist_ok=True)
+        write_atomically(self.path_for(key), data)
+
+    def get(self, key: StorageKey) -> Any:
+        """Parse the file; a missing file is :class:`MissingValueError`."""
+        try:
+            return json.loads(self.path_for(key).read_bytes())
+        except FileNotFoundError:
+            raise MissingValueError(f"nothing stored for {key!r}") from None
