@@ -24,6 +24,7 @@ __all__ = [
     "Subject",
     "SubjectError",
     "check_io_manager",
+    "parametrize_with_checks",
 ]
 
 _WHERE = {
@@ -41,6 +42,7 @@ _WHERE = {
     "Status": "conformance.report",
     "RequirementViolation": "conformance.checks.base",
     "check_io_manager": "conformance.api",
+    "parametrize_with_checks": "conformance.parametrize",
 }
 
 
