@@ -7,6 +7,7 @@ tests/conformance/bridge (they need the dagster extra).
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import textwrap
@@ -94,7 +95,7 @@ def my_package(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_readme_type_check_example_runs_and_type_checks(tmp_path: Path) -> None:
-    (block,) = _python_blocks(ROOT / "README.md")
+    (block,) = [b for b in _python_blocks(ROOT / "README.md") if "from spec import" in b]
     exec(compile(block, "README.md", "exec"), {"__name__": "readme_example"})
     snippet = tmp_path / "readme_example.py"
     snippet.write_text(block.replace(": ...", ":\n        raise NotImplementedError"))
@@ -144,3 +145,33 @@ def test_readme_lists_the_two_setup_commands() -> None:
     assert "pip install -e '.[test,field]' && python -m pytest -n auto" in text
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "pip install -q -e '.[test,field]'" in ci and "python -m pytest -n auto" in ci
+
+
+def test_guide_values_example(my_package: Path) -> None:
+    (example,) = [b for b in _python_blocks(ROOT / "docs" / "CONFORMANCE.md")
+                  if 'values="json"' in b and "Subject.from_object" in b]
+    namespace: dict[str, object] = {"__name__": "guide_values_example"}
+    exec(example, namespace)
+    from conformance.families import FAMILIES
+
+    json_subject, texts = namespace["json_subject"], namespace["texts"]
+    assert json_subject.equals is FAMILIES["json"].equals  # type: ignore[attr-defined]
+    assert texts.equals(["a"], ["a"]) and not texts.equals("a", "b")  # type: ignore[attr-defined]
+
+
+def test_parametrize_with_checks_examples(
+    my_package: Path, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's and the guide's decorator examples, each run as a test module."""
+    blocks = [("README.md", b) for b in _python_blocks(ROOT / "README.md")]
+    blocks += [("CONFORMANCE.md", b) for b in _python_blocks(ROOT / "docs" / "CONFORMANCE.md")]
+    examples = [b for _, b in blocks if "@conformance.parametrize_with_checks(" in b]
+    assert len(examples) == 2
+    monkeypatch.setenv("PYTHONPATH", f"{ROOT}{os.pathsep}{my_package}")
+    pytester.makepyfile(test_readme=examples[0], test_guide=examples[1])
+    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider", "-k", "IOM-STORE-00")
+    result.stdout.fnmatch_lines(["*passed*"])
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("passed", 0) >= 12 and "failed" not in outcomes, outcomes
+    collected = pytester.runpytest_subprocess("-q", "--collect-only", "-p", "no:cacheprovider")
+    collected.stdout.fnmatch_lines(["test_guide.py::test_my_manager?IOM-STORE-007?"])
