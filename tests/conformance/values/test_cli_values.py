@@ -63,3 +63,28 @@ def test_bad_values_are_usage_errors(
 def test_failures_of_another_cause_give_no_hint() -> None:
     report = check_io_manager(NoneForMissingManager, only="IOM-STORE-005")
     assert report.failures() and values_hint(report) is None and report.hint is None
+
+
+@pytest.mark.parametrize(
+    ("message", "serialisation"),
+    [
+        ("handle_output raised TypeError: Object of type bytes is not JSON serializable", True),
+        ("handle_output raised PicklingError: Can't pickle <function <lambda>>", True),
+        ("handle_output raised TypeError: can not serialize 'frozenset' object", True),
+        ("op output ['r', 'op', 'result'] loaded [1, False], stored (1, False)", True),
+        ("round trip: loaded ['a'], expected b'a'", False),
+        ("load from a new instance: loaded 'x', expected b'x'", True),
+        ("op output ['r', 'op', 'result'] loaded [1, True], stored (1, False)", False),
+        ("load_input returned None for data never stored", False),
+    ],
+)
+def test_serialisation_failures_are_told_apart(message: str, serialisation: bool) -> None:
+    """Law: a failure is a serialisation failure iff its message says a value could not be
+    serialised, or the loaded value differs from the stored one only in container or bytes
+    type."""
+    from conformance.hints import is_serialisation_failure
+    from conformance.report import RequirementResult, Status
+
+    result = RequirementResult("IOM-STORE-001", "MUST", "Round trip", Status.FAIL,
+                               message=message)
+    assert is_serialisation_failure(result) is serialisation
