@@ -11,7 +11,7 @@ naming what to install.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from hypothesis.strategies import SearchStrategy
@@ -42,7 +42,9 @@ class MissingValuesLibrary(ValuesError):
 class ValueFamily:
     """A named value strategy with its equality. ``requires`` is the module the family needs
     (``None``: nothing beyond the kit) and ``package`` what to ``pip install`` for it;
-    ``stores_none`` is the capability a manager of this family declares by default."""
+    ``stores_none`` is the capability a manager of this family declares by default; ``concat``
+    joins values into one (a table of their rows: ``Subject.concat``), when the family has one.
+    """
 
     name: str
     summary: str
@@ -51,6 +53,7 @@ class ValueFamily:
     requires: str | None = None
     package: str | None = None
     stores_none: bool = True
+    concat: Callable[[Sequence[object]], object] | None = None
 
     def values(self) -> SearchStrategy[object]:
         """The family's strategy; raises :class:`MissingValuesLibrary` when its library is
@@ -105,6 +108,18 @@ def _frames_equal(left: object, right: object) -> bool:
     return frames_equal(left, right)
 
 
+def _concat_frames(frames: Sequence[object]) -> object:
+    from conformance.strategies.dataframes import concat_frames
+
+    return concat_frames(frames)
+
+
+def _concat_tables(tables: Sequence[object]) -> object:
+    import pyarrow as pa
+
+    return pa.concat_tables(list(tables))
+
+
 def _arrow_equal(left: object, right: object) -> bool:
     from conformance.equality import arrow_tables_equal
 
@@ -121,11 +136,13 @@ FAMILIES: dict[str, ValueFamily] = {
         ValueFamily("msgpack", "msgpack-safe values: the JSON values plus bytes",
                     _msgpack, strict_equals),
         ValueFamily("pandas", "pandas.DataFrame (exact dtypes, columns and rows)", _pandas,
-                    _frames_equal, "pandas", "pandas", stores_none=False),
+                    _frames_equal, "pandas", "pandas", stores_none=False,
+                    concat=_concat_frames),
         ValueFamily("polars", "polars.DataFrame (exact dtypes, columns and rows)", _polars,
-                    _frames_equal, "polars", "polars", stores_none=False),
+                    _frames_equal, "polars", "polars", stores_none=False,
+                    concat=_concat_frames),
         ValueFamily("arrow", "pyarrow.Table (Table.equals)", _arrow, _arrow_equal,
-                    "pyarrow", "pyarrow", stores_none=False),
+                    "pyarrow", "pyarrow", stores_none=False, concat=_concat_tables),
     )
 }
 """The built-in value families by name (``--values NAME``)."""

@@ -196,7 +196,8 @@ class Subject:
         :mod:`conformance.families`) or ``"MODULE:STRATEGY"``; ``equals`` a function of (loaded,
         stored) or ``"MODULE:FUNC"`` (default: the family's equality, else
         :func:`strict_equals`). A family that does not store ``None`` (the frame families)
-        makes ``stores_none`` default to false. Raises ``ValuesError`` (a SubjectError) for
+        makes ``stores_none`` default to false; a family that joins values (frames, tables)
+        sets :attr:`concat`. Raises ``ValuesError`` (a SubjectError) for
         values or equals that name nothing, ``MissingValuesLibrary`` for a family whose
         library is not installed.
         """
@@ -232,7 +233,7 @@ def _chosen_values(
     equals: Callable[[object, object], bool] | str | None,
 ) -> dict[str, Any]:
     """The ``values``/``equals`` fields a from_object call sets (none when neither is given)."""
-    from conformance.families import default_equals, resolve_equals, resolve_values
+    from conformance.families import FAMILIES, default_equals, resolve_equals, resolve_values
 
     chosen: dict[str, Any] = {}
     if values is not None:
@@ -241,6 +242,9 @@ def _chosen_values(
         chosen["equals"] = resolve_equals(equals)
     elif values is not None:
         chosen["equals"] = default_equals(values)
+    known = FAMILIES.get(values) if isinstance(values, str) else None
+    if known is not None and known.concat is not None:
+        chosen["concat"] = known.concat
     return chosen
 
 

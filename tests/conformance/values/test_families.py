@@ -105,6 +105,7 @@ def test_from_object_takes_a_family_with_its_equality_and_none_capability() -> N
     subject = Subject.from_object(GoodManager, values="pandas")
     assert subject.equals is FAMILIES["pandas"].equals
     assert not subject.capabilities.stores_none
+    assert subject.concat is FAMILIES["pandas"].concat is not None
     loose = sample_values.loosely_equal
     custom = Subject.from_object(GoodManager, values=st.integers(), equals=loose)
     assert custom.equals is sample_values.loosely_equal and custom.capabilities.stores_none
@@ -113,7 +114,23 @@ def test_from_object_takes_a_family_with_its_equality_and_none_capability() -> N
 
 
 def test_the_function_api_checks_a_json_manager_with_json_values(tmp_path: Any) -> None:
-    failing = check_io_manager(JsonFileManager, only="IOM-STORE-00")
-    assert not failing.ok and failing.hint is not None and "--values json" in failing.hint
+    """With default values it fails, with a hint (tests/conformance/values/test_cli_values)."""
     passing = check_io_manager(JsonFileManager, only="IOM-STORE-00", values="json")
     assert passing.ok and passing.hint is None
+
+
+@pytest.mark.parametrize("name", ["pandas", "polars", "arrow"])
+def test_a_table_family_concat_keeps_every_row_in_order(name: str) -> None:
+    """Law (IOM-PART-019's Subject.concat): concat of one value equals it, and concat of
+    several has their rows in order (its length is the sum of theirs)."""
+    family = FAMILIES[name]
+    assert family.concat is not None
+    join = family.concat
+
+    @FEW
+    @given(st.lists(family.values(), min_size=1, max_size=3))
+    def law(values: list[Any]) -> None:
+        assert family.equals(join([values[0]]), values[0])
+        assert len(join(values)) == sum(len(v) for v in values)  # type: ignore[arg-type]
+
+    law()
