@@ -8,6 +8,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from conformance.checks.descriptions import (
+    brief,
+    describe_error,
+    describe_input,
+    describe_output,
+    describe_partitioning,
+)
 from conformance.checks.identity import (
     Identity,
     Partitioning,
@@ -25,19 +32,13 @@ from conformance.checks.rejections import (
     is_plain_spec,
     raised_in,
 )
+from conformance.checks.sandbox import rerooted
 from conformance.checks.signals import RequirementViolation
 from conformance.contexts import ContextFactory, InputSpec, OutputSpec
 from conformance.isolation.calls import tracked
 from conformance.subject import Subject
 
 __all__ = ["Harness", "describe_input", "describe_output", "input_spec_for_output"]
-
-def _absolute_inside(component: str, sandbox: pathlib.Path) -> str:
-    """An absolute-path component, re-rooted into ``sandbox`` (outside the storage root)."""
-    if not component.startswith("/"):
-        return component
-    return str(sandbox / "absolute") + component
-
 
 
 @dataclass
@@ -68,38 +69,8 @@ class Harness:
             self.manager = self.subject.make(self.root)
         return self.manager
 
-    def _rerooted(self, spec: OutputSpec | InputSpec) -> Any:
-        """``spec`` with absolute-path components re-rooted into :attr:`sandbox`."""
-        sandbox = self.sandbox
-        if sandbox is None:
-            return spec
-
-        def fix(text: str) -> str:
-            return _absolute_inside(text, sandbox)
-
-        changes: dict[str, Any] = {}
-        if spec.asset_key is not None and any(c.startswith("/") for c in spec.asset_key):
-            changes["asset_key"] = tuple(map(fix, spec.asset_key))
-        if spec.partition_key is not None and spec.partition_key.startswith("/"):
-            changes["partition_key"] = fix(spec.partition_key)
-        if spec.partition_key_range is not None:
-            start, end = spec.partition_key_range
-            if start.startswith("/") or end.startswith("/"):
-                changes["partition_key_range"] = (fix(start), fix(end))
-        pdef = spec.partitions_def
-        if pdef is not None and pdef.kind == "static" and any(k.startswith("/") for k in pdef.keys):
-            changes["partitions_def"] = replace(pdef, keys=tuple(map(fix, pdef.keys)))
-        if isinstance(spec, OutputSpec):
-            for name in ("run_id", "step_key", "name", "mapping_key", "version"):
-                text = getattr(spec, name)
-                if text is not None and text.startswith("/"):
-                    changes[name] = fix(text)
-        elif spec.name is not None and spec.name.startswith("/"):
-            changes["name"] = fix(spec.name)
-        return replace(spec, **changes) if changes else spec
-
     def _scoped(self, spec: OutputSpec) -> OutputSpec:
-        spec = self._rerooted(spec)
+        spec = rerooted(spec, self.sandbox)
         if self.namespace is None:
             return spec
         return replace(
@@ -109,7 +80,7 @@ class Harness:
         )
 
     def _scoped_input(self, spec: InputSpec) -> InputSpec:
-        spec = self._rerooted(spec)
+        spec = rerooted(spec, self.sandbox)
         upstream = None if spec.upstream is None else self._scoped(spec.upstream)
         if self.namespace is None:
             return replace(spec, upstream=upstream)
@@ -238,12 +209,12 @@ class Harness:
                 f"conflicts with stored {describe_output(first.spec)}"
                 if structural
                 else f"stored {describe_output(first.spec)} is partitioned differently: "
-                f"{_describe_partitioning(first.partitioning)}, not "
-                f"{_describe_partitioning(partitioning)}"
+                f"{describe_partitioning(first.partitioning)}, not "
+                f"{describe_partitioning(partitioning)}"
             )
             self.on_note(
                 "IOM-STORE-009",
-                f"refused {describe_output(spec)} ({why}): {_describe_error(error)[:160]}",
+                f"refused {describe_output(spec)} ({why}): {describe_error(error)[:160]}",
             )
         return True
 
@@ -273,7 +244,7 @@ class Harness:
             {
                 "op": "store",
                 "output": spec.to_json(),
-                "value": _brief(value),
+                "value": brief(value),
                 "value_repr": repr(value),
             }
         )
@@ -284,7 +255,7 @@ class Harness:
             if plain:
                 raise
             # the framework itself refuses this key: it never reaches a manager
-            self.trace[-1]["context_refused"] = _describe_error(error)
+            self.trace[-1]["context_refused"] = describe_error(error)
             return False
         partitioning = partitioning_of(spec, context)
         try:
@@ -293,7 +264,7 @@ class Harness:
         except BaseException as error:
             if isinstance(error, CONTROL_EXCEPTIONS):
                 raise
-            self.trace[-1]["raised"] = _describe_error(error)
+            self.trace[-1]["raised"] = describe_error(error)
             if raised_in(error, "add_output_metadata"):
                 raise RequirementViolation(
                     "IOM-META-007",
@@ -309,7 +280,7 @@ class Harness:
             ):
                 raise RequirementViolation(
                     requirement,
-                    f"handle_output raised {_describe_error(error)} for a plain output "
+                    f"handle_output raised {describe_error(error)} for a plain output "
                     "(no stored identifier conflicts with it, so IOM-STORE-009 does not allow "
                     "the refusal)",
                 ) from error
@@ -336,9 +307,9 @@ class Harness:
         except BaseException as error:
             if isinstance(error, CONTROL_EXCEPTIONS):
                 raise
-            self.trace[-1]["raised"] = _describe_error(error)
+            self.trace[-1]["raised"] = describe_error(error)
             raise RequirementViolation(
-                requirement, f"load_input raised {_describe_error(error)}"
+                requirement, f"load_input raised {describe_error(error)}"
             ) from error
 
     def load_outcome(self, spec: InputSpec) -> tuple[bool, object]:
@@ -351,42 +322,12 @@ class Harness:
         except BaseException as error:
             if isinstance(error, CONTROL_EXCEPTIONS):
                 raise
-            self.trace[-1]["raised"] = _describe_error(error)
+            self.trace[-1]["raised"] = describe_error(error)
             return False, error
 
     def counterexample(self, **extra: object) -> dict[str, object]:
         """The JSON-able counterexample: the call trace plus ``extra``."""
-        return {"steps": list(self.trace), **{k: _brief(v) for k, v in extra.items()}}
-
-
-def _describe_error(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"
-
-
-def _describe_partitioning(partitioning: Partitioning | None) -> str:
-    if partitioning is None:
-        return "unpartitioned"
-    family, expr = partitioning
-    return family if expr is None else f"{family} by partition_expr {expr}"
-
-
-def describe_input(spec: InputSpec) -> str:
-    """A short description of what ``spec`` loads (for call tracking and messages)."""
-    if spec.asset_key is not None:
-        text = f"asset {list(spec.asset_key)}"
-        if spec.partition_key_range is not None:
-            return f"{text} partitions {list(spec.partition_key_range)}"
-        return text if spec.partition_key is None else f"{text} partition {spec.partition_key!r}"
-    if spec.upstream is not None:
-        return describe_output(spec.upstream)
-    return f"input {spec.name!r}"
-
-
-def describe_output(spec: OutputSpec) -> str:
-    if spec.asset_key is not None:
-        text = f"asset {list(spec.asset_key)}"
-        return text if spec.partition_key is None else f"{text} partition {spec.partition_key!r}"
-    return f"op output {list(component_sequence(spec) or ())}"
+        return {"steps": list(self.trace), **{k: brief(v) for k, v in extra.items()}}
 
 
 def _same_value(equals: Callable[[object, object], bool], loaded: object, value: object) -> bool:
@@ -405,13 +346,3 @@ def input_spec_for_output(spec: OutputSpec) -> InputSpec:
         partition_key_range=spec.partition_key_range,
         partitions_def=spec.partitions_def,
     )
-
-
-def _brief(value: object) -> object:
-    """A JSON-able rendering of ``value`` (repr for non-JSON types, truncated)."""
-    if value is None or isinstance(value, bool | int | str):
-        return value if not isinstance(value, str) or len(value) < 200 else value[:200] + "..."
-    if isinstance(value, float):
-        return value if value == value and abs(value) != float("inf") else repr(value)
-    text = repr(value)
-    return text if len(text) < 200 else text[:200] + "..."
