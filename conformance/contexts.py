@@ -105,8 +105,8 @@ class OutputSpec:
     partition_key: str | None = None
     partition_key_range: tuple[str, str] | None = None
     partitions_def: PartitionsSpec | None = None
-    definition_metadata: Mapping[str, Any] = field(default_factory=dict)
-    resources: Mapping[str, Any] = field(default_factory=dict)
+    definition_metadata: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    resources: Mapping[str, Any] = field(default_factory=dict[str, Any])
 
     def to_json(self) -> dict[str, object]:
         """JSON-able form (the partitions definition as its description)."""
@@ -123,8 +123,8 @@ class InputSpec:
     partition_key: str | None = None
     partition_key_range: tuple[str, str] | None = None
     partitions_def: PartitionsSpec | None = None
-    definition_metadata: Mapping[str, Any] = field(default_factory=dict)
-    resources: Mapping[str, Any] = field(default_factory=dict)
+    definition_metadata: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    resources: Mapping[str, Any] = field(default_factory=dict[str, Any])
 
     def to_json(self) -> dict[str, object]:
         """JSON-able form (the upstream output nested)."""

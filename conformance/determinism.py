@@ -13,7 +13,7 @@ built-in interesting values) are kept. On a Hypothesis without local constants i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager
 from typing import Any
 
@@ -30,7 +30,7 @@ def _providers() -> Any:
 
 
 @contextmanager
-def seed_only_generation() -> Iterator[None]:
+def seed_only_generation() -> Generator[None, None, None]:
     """Run the body with no local constants in Hypothesis' generation (see the module doc)."""
     providers = _providers()
     if providers is None:

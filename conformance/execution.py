@@ -34,8 +34,8 @@ class CheckRun:
     check: str
     kind: str
     examples: int = 0
-    notes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    last_example: Mapping[str, object] = field(default_factory=dict)
+    notes: Mapping[str, tuple[str, ...]] = field(default_factory=dict[str, tuple[str, ...]])
+    last_example: Mapping[str, object] = field(default_factory=dict[str, object])
     message: str = ""
     """The not-applicable reason, or what crashed (type, message, where)."""
     violation_id: str | None = None

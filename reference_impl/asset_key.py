@@ -7,6 +7,7 @@ from functools import total_ordering
 from typing import Final, TypeAlias
 
 from reference_impl.errors import InvalidAssetKeyError
+from reference_impl.narrowing import is_list_or_tuple
 
 __all__ = ["AssetKey", "CoercibleToAssetKey"]
 
@@ -20,14 +21,16 @@ def _components(path: object) -> tuple[str, ...]:
     """The components of ``path``; raises ``InvalidAssetKeyError`` for a non-string member."""
     if isinstance(path, str):
         return (path,)
-    if isinstance(path, (list, tuple)):
-        bad = [member for member in path if not isinstance(member, str)]
-        if bad:
-            raise InvalidAssetKeyError(
-                f"Asset key components must be str, got {bad[0]!r} "
-                f"({type(bad[0]).__name__}) in {path!r}. Convert every component to str."
-            )
-        return tuple(path)
+    if is_list_or_tuple(path):
+        components: list[str] = []
+        for member in path:
+            if not isinstance(member, str):
+                raise InvalidAssetKeyError(
+                    f"Asset key components must be str, got {member!r} "
+                    f"({type(member).__name__}) in {path!r}. Convert every component to str."
+                )
+            components.append(member)
+        return tuple(components)
     raise InvalidAssetKeyError(
         f"Cannot make an asset key from {path!r} ({type(path).__name__}). "
         "Pass an AssetKey, a str (one component) or a list/tuple of str."

@@ -158,7 +158,9 @@ class TextMetadataValue(MetadataValue):
 class IntMetadataValue(MetadataValue):
     """An integer."""
 
-    value: int
+    # A frozen field is read-only, as the base property is; pyright checks it as a writable
+    # attribute overriding a property.
+    value: int  # pyright: ignore[reportIncompatibleMethodOverride]
 
     def __post_init__(self) -> None:
         _require(self.value, int, "MetadataValue.int")
@@ -168,7 +170,9 @@ class IntMetadataValue(MetadataValue):
 class FloatMetadataValue(MetadataValue):
     """A float (NaN and infinities allowed)."""
 
-    value: float
+    # A frozen field is read-only, as the base property is; pyright checks it as a writable
+    # attribute overriding a property.
+    value: float  # pyright: ignore[reportIncompatibleMethodOverride]
 
     def __post_init__(self) -> None:
         _require(self.value, float, "MetadataValue.float")
@@ -178,7 +182,9 @@ class FloatMetadataValue(MetadataValue):
 class BoolMetadataValue(MetadataValue):
     """A boolean."""
 
-    value: bool
+    # A frozen field is read-only, as the base property is; pyright checks it as a writable
+    # attribute overriding a property.
+    value: bool  # pyright: ignore[reportIncompatibleMethodOverride]
 
     def __post_init__(self) -> None:
         _require(self.value, bool, "MetadataValue.bool")
@@ -359,7 +365,8 @@ def normalize_metadata_value(raw: object, key: object = None) -> MetadataValue:
     if isinstance(raw, (list, dict)):
         return JsonMetadataValue(raw)
     if isinstance(raw, os.PathLike):
-        return PathMetadataValue(raw)
+        # isinstance cannot tell PathLike[str] from PathLike[bytes]; either is stored as fspath.
+        return PathMetadataValue(cast("os.PathLike[str]", raw))
     if isinstance(raw, AssetKey):
         return DagsterAssetMetadataValue(raw)
     if isinstance(raw, TableSchema):

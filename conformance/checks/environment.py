@@ -7,7 +7,7 @@ import pathlib
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,8 +42,8 @@ class CheckEnv:
     stateful_settings: HypothesisSettings
     examples: int = 0
     last_harness: Harness | None = None
-    last_extra: dict[str, object] = field(default_factory=dict)
-    notes: dict[str, list[str]] = field(default_factory=dict)
+    last_extra: dict[str, object] = field(default_factory=dict[str, object])
+    notes: dict[str, list[str]] = field(default_factory=dict[str, list[str]])
     """Observations per requirement ID that are not failures (e.g. IOM-STORE-009 refusals)."""
     seed: int | None = None
     """Seeds every hypothesis run (``None``: the profile decides; ``pr`` is derandomized)."""
@@ -146,7 +146,7 @@ class CheckEnv:
             return self.subject.make(root)
 
     @contextmanager
-    def harness(self) -> Iterator[Harness]:
+    def harness(self) -> Generator[Harness, None, None]:
         """A fresh world for one example (storage removed afterwards)."""
         self.examples += 1
         sandbox, root = self.new_world()

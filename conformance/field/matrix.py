@@ -12,7 +12,7 @@ import logging
 import multiprocessing
 import time
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -70,7 +70,7 @@ class MatrixRun:
 
 
 @contextmanager
-def field_targets(keys: Sequence[str] = TARGET_KEYS) -> Iterator[list[FieldTarget]]:
+def field_targets(keys: Sequence[str] = TARGET_KEYS) -> Generator[list[FieldTarget], None, None]:
     """The targets named by ``keys`` (a moto server is started only when ``s3-pickle`` is)."""
     local = local_targets()
     unknown = [k for k in keys if k not in local and k != "s3-pickle"]

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import pathlib
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata as importlib_metadata
@@ -229,7 +229,7 @@ def local_targets() -> dict[str, Callable[[], FieldTarget]]:
 
 
 @contextmanager
-def moto_s3(bucket: str = "conformance") -> Iterator[tuple[str, str, object]]:
+def moto_s3(bucket: str = "conformance") -> Generator[tuple[str, str, object], None, None]:
     """A moto S3 server on 127.0.0.1 (OS-chosen port) with ``bucket`` and dummy credentials:
     yields ``(endpoint_url, bucket, boto3 client)``; stopped and the environment restored on
     exit."""

@@ -9,7 +9,7 @@ per-call deadline.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from contextlib import contextmanager
 
 __all__ = ["forget_raised", "last_raised", "listen", "tracked"]
@@ -36,7 +36,7 @@ def listen(listener: Callable[[tuple[str, ...]], None] | None) -> None:
 
 
 @contextmanager
-def tracked(op: str, detail: str = "") -> Iterator[None]:
+def tracked(op: str, detail: str = "") -> Generator[None, None, None]:
     """Bracket one call into the target: ``op`` is e.g. ``handle_output``, ``detail`` the key."""
     global _last_raised
     listener = _listener

@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any
 
 from reference_impl.errors import InvalidContextArgumentError
+from reference_impl.narrowing import is_mapping
 from spec.values import DagsterTypeLike, PartitionKeyRangeLike, PartitionsDefinitionLike
 
 __all__ = [
@@ -62,7 +63,7 @@ def freeze_mapping(value: Mapping[str, Any] | None, argument: str) -> Mapping[st
 
 def freeze_config(value: Any) -> Any:
     """Per-input/output config: mappings are frozen like :func:`freeze_mapping`, rest kept."""
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         return MappingProxyType(copy.deepcopy(dict(value))) if value else EMPTY_MAPPING
     return value
 

@@ -24,9 +24,10 @@ from __future__ import annotations
 import os
 import typing
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from reference_impl.errors import ConfigError, InvalidDefinitionError, MissingEnvVarError
+from reference_impl.narrowing import is_list, is_list_or_tuple, is_mapping
 
 __all__ = [
     "Array",
@@ -118,7 +119,7 @@ class Source(Scalar):
     """A scalar that may also be given as ``{"env": "NAME"}``, read from the environment."""
 
     def validate(self, value: object, path: str) -> Any:
-        if not isinstance(value, Mapping):
+        if not is_mapping(value):
             return super().validate(value, path)
         if set(value) != {"env"} or not isinstance(value["env"], str):
             raise ConfigError(
@@ -180,7 +181,7 @@ class Array(ConfigType):
         self.inner = resolve_schema(inner)
 
     def validate(self, value: object, path: str) -> Any:
-        if not isinstance(value, list | tuple):
+        if not is_list_or_tuple(value):
             raise self._fail(value, path)
         return [self.inner.validate(item, f"{path}[{i}]") for i, item in enumerate(value)]
 
@@ -195,7 +196,7 @@ class StrMap(ConfigType):
         self.inner = resolve_schema(inner)
 
     def validate(self, value: object, path: str) -> Any:
-        if not isinstance(value, Mapping):
+        if not is_mapping(value):
             raise self._fail(value, path)
         result: dict[str, Any] = {}
         for key, item in value.items():
@@ -259,7 +260,7 @@ class Shape(ConfigType):
         self.requires_value = any(f.is_required for f in self.fields.values())
 
     def validate(self, value: object, path: str) -> Any:
-        if not isinstance(value, Mapping):
+        if not is_mapping(value):
             raise self._fail(value, path)
         unknown = sorted(str(k) for k in value if k not in self.fields)
         if unknown and not self.permissive:
@@ -267,7 +268,7 @@ class Shape(ConfigType):
                 f"{path}: unknown config field(s) {unknown}; expected only "
                 f"{sorted(self.fields)}. Remove or rename them."
             )
-        result: dict[str, Any] = dict(value) if self.permissive else {}
+        result: dict[object, Any] = dict(value) if self.permissive else {}
         for name, field in self.fields.items():
             if name in value:
                 result[name] = field.config_type.validate(value[name], f"{path}.{name}")
@@ -327,9 +328,9 @@ def resolve_schema(schema: object) -> ConfigType:
         return Permissive()
     if schema is list:
         return Array()
-    if isinstance(schema, Mapping):
-        return Shape(schema)
-    if isinstance(schema, list) and len(schema) == 1:
+    if is_mapping(schema):
+        return Shape(cast("Mapping[str, object]", schema))  # Shape checks that keys are str
+    if is_list(schema) and len(schema) == 1:
         return Array(schema[0])
     origin, args = typing.get_origin(schema), typing.get_args(schema)
     if origin is list and len(args) == 1:

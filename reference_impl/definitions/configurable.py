@@ -15,7 +15,7 @@ the manager is released (see :func:`reference_impl.definitions.open_io_manager`)
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -46,7 +46,7 @@ class ConfigurableIOManagerFactory(Config):
         """Hook run when the initialised manager is released (generator resources only)."""
 
     @contextmanager
-    def yield_for_execution(self, context: Any) -> Iterator[IOManagerLike[Any, Any]]:
+    def yield_for_execution(self, context: Any) -> Generator[IOManagerLike[Any, Any], None, None]:
         """Set up, yield the manager, and tear down (even when the block raises)."""
         self.setup_for_execution(context)
         try:
@@ -98,7 +98,7 @@ class ConfigurableIOManagerFactory(Config):
         factory = self
 
         def configured_instance(context: Any) -> ConfigurableIOManagerFactory:
-            updates = context.resource_config or {}
+            updates: Mapping[str, Any] = context.resource_config or {}
             return factory.with_updated_values(updates) if updates else factory
 
         if self._needs_teardown():

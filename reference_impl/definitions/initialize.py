@@ -16,15 +16,16 @@ Accepted sources: an :class:`IOManagerDefinition` / :class:`InputManagerDefiniti
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Mapping
 from contextlib import AbstractContextManager, ExitStack, contextmanager
-from typing import Any
+from typing import Any, cast
 
 from reference_impl.definitions.configurable import ConfigurableIOManagerFactory
 from reference_impl.definitions.init_context import InitResourceContext
 from reference_impl.definitions.protocol_check import explain_protocol_mismatch
 from reference_impl.definitions.resource_definition import ResourceDefinitionBase
 from reference_impl.errors import InvalidDefinitionError, NotAManagerError
+from reference_impl.narrowing import is_context_manager
 from spec.managers import InputManager as InputManagerLike
 from spec.managers import IOManager as IOManagerLike
 
@@ -72,9 +73,11 @@ def _produce(
     )
     produced = definition.call_resource_fn(context)
     if inspect.isgenerator(produced):
-        generator = produced
+        # contextmanager drives it with next(), i.e. send(None), which any generator accepts;
+        # isgenerator's guard types the send parameter as Never.
+        generator = cast("Generator[object, None, object]", produced)
         return stack.enter_context(contextmanager(lambda: generator)()), True
-    if isinstance(produced, AbstractContextManager) and not _is_manager_like(produced):
+    if is_context_manager(produced) and not _is_manager_like(produced):
         return stack.enter_context(produced), True
     return produced, False
 
@@ -95,7 +98,7 @@ def _check(produced: object, protocol: type, source: object) -> None:
 
 @contextmanager
 def _open(source: object, config: object, resources: Mapping[str, Any] | None,
-          protocol: type) -> Iterator[Any]:
+          protocol: type) -> Generator[Any, None, None]:
     with ExitStack() as stack:
         produced, _ = _produce(source, config, dict(resources or {}), stack)
         _check(produced, protocol, source)

@@ -95,7 +95,7 @@ class ResourceDefinitionBase:
             )
         self._resource_fn = resource_fn
         self._resource_fn_takes_context = takes_context(resource_fn)
-        self._config_schema = config_schema
+        self._config_schema: object = config_schema
         self._config_type = resolve_schema(config_schema)
         self._description = description
         self._required_resource_keys = frozenset(required_resource_keys or ())
@@ -159,8 +159,9 @@ class ResourceDefinitionBase:
         (``ConfigError`` at this call). With a function, ``config_schema`` is the copy's schema
         (``None``: any). Like Dagster, the copy has no ``version``.
         """
+        mapping: Callable[[Any], Any]
         if callable(config_or_config_fn):
-            mapping: Callable[[Any], Any] = config_or_config_fn
+            mapping = config_or_config_fn
             outer_type = resolve_schema(config_schema)
         else:
             if config_schema is not None:
@@ -170,9 +171,10 @@ class ResourceDefinitionBase:
             fixed = config_or_config_fn
             self.process_config(fixed)
 
-            def mapping(_: Any) -> Any:
+            def fixed_config(_: Any) -> Any:
                 return copy.deepcopy(fixed)
 
+            mapping = fixed_config
             outer_type = resolve_schema({})
         derived = copy.copy(self)
         derived._configured_from = (self, mapping)

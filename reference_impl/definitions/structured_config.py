@@ -29,6 +29,7 @@ from typing_extensions import dataclass_transform
 from reference_impl.definitions.env_var import EnvVar, IntEnvVar, resolve_env_value
 from reference_impl.definitions.value_check import check_value
 from reference_impl.errors import ConfigError, FrozenConfigError, InvalidDefinitionError
+from reference_impl.narrowing import is_mapping
 
 __all__ = ["Config", "ConfigFieldInfo", "field"]
 
@@ -97,7 +98,9 @@ class _FieldDescriptor:
                 raise AttributeError(f"config field {self.info.name!r} has no class default")
             return self.info.default
         assert isinstance(instance, Config)
-        return instance._resolved_value(self.info.name)
+        # The descriptor is Config's own helper (set by _config_fields); the method stays
+        # underscored because a public name would shadow a user's field of that name.
+        return instance._resolved_value(self.info.name)  # pyright: ignore[reportPrivateUsage]
 
     def __set__(self, instance: object, value: object) -> None:
         raise FrozenConfigError(
@@ -248,7 +251,7 @@ class Config:
 
 
 def _env_placeholder(value: object, info: ConfigFieldInfo | None) -> object:
-    if not (isinstance(value, Mapping) and set(value) == {"env"} and isinstance(value["env"], str)):
+    if not (is_mapping(value) and set(value) == {"env"} and isinstance(value["env"], str)):
         return value
     if info is not None and info.hint is int:
         return EnvVar.int(value["env"])

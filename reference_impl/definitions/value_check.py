@@ -12,12 +12,13 @@ import collections.abc as abc
 import types
 import typing
 import warnings
-from typing import Any
+from typing import Any, cast
 
 from beartype.door import die_if_unbearable, is_bearable
 from beartype.roar import BeartypeDecorHintPep585DeprecationWarning, BeartypeException
 
 from reference_impl.errors import ConfigError
+from reference_impl.narrowing import is_iterable, is_mapping
 
 __all__ = ["check_value", "find_type_errors"]
 
@@ -71,7 +72,7 @@ def _container_errors(
     shell = _leaf_errors(value, origin, path)
     if shell or not args:
         return shell
-    assert isinstance(value, abc.Iterable)
+    assert is_iterable(value)
     items = list(value)
     if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
         if len(items) != len(args):
@@ -89,7 +90,7 @@ def _mapping_errors(value: object, hint: object, args: tuple[Any, ...], path: st
     shell = _leaf_errors(value, typing.get_origin(hint), path)
     if shell or not args:
         return shell
-    assert isinstance(value, abc.Mapping)
+    assert is_mapping(value)
     key_hint, value_hint = args
     errors: list[str] = []
     for key, item in value.items():
@@ -113,6 +114,8 @@ def _check_value(value: object, hint: object, where: str) -> None:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise ConfigError(f"{errors[0]}{more}. Pass a value of the declared type.")
     try:
-        die_if_unbearable(value, hint)
+        # A hint read at run time (get_type_hints) is typed object; beartype takes any hint
+        # and raises BeartypeException for what it cannot check.
+        die_if_unbearable(value, cast("Any", hint))
     except BeartypeException as error:
         raise ConfigError(f"{where}: {error}. Pass a value of the declared type.") from None

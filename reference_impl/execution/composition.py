@@ -9,7 +9,7 @@ for several outputs).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,7 +43,7 @@ class CompositionRecorder:
     """Collects the nodes of one job body, in call order (which is a topological order)."""
 
     job_name: str
-    nodes: list[NodeInvocation] = field(default_factory=list)
+    nodes: list[NodeInvocation] = field(default_factory=list[NodeInvocation])
 
     def _unique_name(self, op_name: str) -> str:
         taken = {node.name for node in self.nodes}
@@ -105,7 +105,7 @@ class CompositionRecorder:
 
 
 @contextmanager
-def recording(job_name: str) -> Iterator[CompositionRecorder]:
+def recording(job_name: str) -> Generator[CompositionRecorder, None, None]:
     """Trace op calls made inside the ``with`` block into a fresh recorder."""
     recorder = CompositionRecorder(job_name)
     with intercepting_calls(recorder.invoke):

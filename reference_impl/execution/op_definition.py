@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import inspect
 import typing
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -154,7 +154,7 @@ _INTERCEPTOR: ContextVar[OpCallInterceptor | None] = ContextVar("_INTERCEPTOR", 
 
 
 @contextmanager
-def intercepting_calls(interceptor: OpCallInterceptor) -> Iterator[None]:
+def intercepting_calls(interceptor: OpCallInterceptor) -> Generator[None, None, None]:
     """Route every op call made inside the ``with`` block (in this context) to ``interceptor``."""
     token = _INTERCEPTOR.set(interceptor)
     try:

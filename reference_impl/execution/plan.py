@@ -88,9 +88,9 @@ class ExecutionPlan:
 
 def plan_for_nodes(job_name: str, nodes: Sequence[NodeInvocation]) -> ExecutionPlan:
     """The plan of a traced job body (nodes are recorded producers-first)."""
-    steps = []
+    steps: list[Step] = []
     for node in nodes:
-        inputs = []
+        inputs: list[PlannedInput] = []
         for input_def in node.op_def.input_defs:
             handle = node.inputs.get(input_def.name)
             source = None if handle is None else FromStepOutput(handle.node_name,
@@ -162,9 +162,9 @@ def plan_for_assets(
             f"{[k.to_user_string() for k in by_key]}."
         )
     chosen = _topological([by_key[key] for key in wanted])
-    steps = []
+    steps: list[Step] = []
     for asset in chosen:
-        inputs = []
+        inputs: list[PlannedInput] = []
         for input_def in asset.op.input_defs:
             source: FromStepOutput | FromExternalAsset | None = None
             upstream_key = input_def.asset_key

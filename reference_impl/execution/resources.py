@@ -32,7 +32,7 @@ class InitializedResource:
     key: str
     value: Any
     resource_config: Mapping[str, Any]
-    required_resources: Mapping[str, Any] = field(default_factory=dict)
+    required_resources: Mapping[str, Any] = field(default_factory=dict[str, Any])
 
 
 def _definition_of(resource: object) -> ResourceDefinitionBase | None:
@@ -155,7 +155,7 @@ def open_run_resources(
     for key in _needed_closure(resource_defs, needed):
         resource = resource_defs[key]
         dependencies = {k: initialized[k].value for k in sorted(required_keys_of(resource))}
-        entry = resource_run_config.get(key) or {}
+        entry: Mapping[str, Any] = resource_run_config.get(key) or {}
         value, resource_config = _open(resource, entry.get("config"), dependencies, stack)
         initialized[key] = InitializedResource(key, value, resource_config, dependencies)
     return RunResources(initialized)

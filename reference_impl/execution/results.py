@@ -36,7 +36,7 @@ class HandledOutput:
     step_key: str
     output_name: str
     io_manager_key: str
-    metadata: Mapping[str, Any] = field(default_factory=dict)
+    metadata: Mapping[str, Any] = field(default_factory=dict[str, Any])
     events: tuple[Any, ...] = ()
 
 

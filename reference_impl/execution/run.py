@@ -14,7 +14,7 @@ import inspect
 import uuid
 from collections.abc import Iterable, Mapping
 from contextlib import ExitStack
-from typing import Any
+from typing import Any, cast
 
 from reference_impl.errors import InvalidDefinitionError, InvalidEventError
 from reference_impl.events import AssetMaterialization
@@ -47,6 +47,7 @@ from reference_impl.execution.step_contexts import (
     output_context_spec,
     upstream_partition_keys,
 )
+from reference_impl.narrowing import is_tuple
 
 __all__ = ["execute_plan", "needed_resource_keys"]
 
@@ -194,7 +195,8 @@ def _returned_metadata(returned: Any, step_key: str, output_name: str) -> Mappin
         if item is None:
             continue
         if isinstance(item, Mapping):
-            metadata.update(item)
+            # A dict of metadata: str keys by contract, checked where metadata is normalised.
+            metadata.update(cast("Mapping[str, Any]", item))
         elif isinstance(item, AssetMaterialization):
             metadata.update(getattr(item, "metadata", None) or {})
         else:
@@ -210,7 +212,7 @@ def _split_outputs(step: Step, result: Any) -> list[tuple[str, Any]]:
     names = [d.name for d in step.op_def.output_defs]
     if len(names) == 1:
         return [(names[0], result)]
-    if not isinstance(result, tuple) or len(result) != len(names):
+    if not is_tuple(result) or len(result) != len(names):
         raise InvalidDefinitionError(
             f"op {step.key!r} declares outputs {names} and must return a tuple of "
             f"{len(names)} values in that order; it returned {result!r}."

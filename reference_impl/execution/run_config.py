@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from reference_impl.definitions.config import resolve_schema, validate_config
 from reference_impl.errors import ConfigError
@@ -30,8 +30,8 @@ class StepConfig:
     """The validated config of one step: op config and per-input/per-output config."""
 
     op_config: Any = None
-    inputs: Mapping[str, Any] = field(default_factory=dict)
-    outputs: Mapping[str, Any] = field(default_factory=dict)
+    inputs: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    outputs: Mapping[str, Any] = field(default_factory=dict[str, Any])
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,8 @@ def _mapping(value: object, path: str, expected: str) -> Mapping[str, Any]:
         return {}
     if not isinstance(value, Mapping):
         raise ConfigError(f"{path}: expected {expected}, got {type(value).__name__} {value!r}.")
-    return value
+    # Run config is user data: the callers match its keys against names (unknown ones fail).
+    return cast("Mapping[str, Any]", value)
 
 
 def _reject_unknown(entries: Mapping[str, Any], allowed: list[str], path: str, what: str) -> None:

@@ -42,7 +42,7 @@ class OutputContextSpec:
     ``upstream_output`` for each downstream input (logged metadata never leaks between them).
     """
 
-    arguments: Mapping[str, Any] = field(default_factory=dict)
+    arguments: Mapping[str, Any] = field(default_factory=dict[str, Any])
 
     def build(self) -> OutputContext:
         return build_output_context(**self.arguments)

@@ -19,6 +19,7 @@ __all__ = [
     "DailyCadence",
     "HourlyCadence",
     "MonthlyCadence",
+    "WallClockCadence",
     "WeeklyCadence",
     "resolve_wall_time",
 ]
@@ -118,7 +119,7 @@ class HourlyCadence(Cadence):
         return f"{self.minute_offset} * * * *"
 
 
-class _WallClockCadence(Cadence):
+class WallClockCadence(Cadence):
     """A cadence whose ticks are one wall time on selected dates."""
 
     def __init__(self, zone: tzinfo, hour_offset: int, minute_offset: int) -> None:
@@ -151,7 +152,7 @@ class _WallClockCadence(Cadence):
         return index
 
 
-class DailyCadence(_WallClockCadence):
+class DailyCadence(WallClockCadence):
     """A tick every day at ``hour_offset:minute_offset`` local time; index = date ordinal."""
 
     def tick_date(self, index: int) -> date:
@@ -165,7 +166,7 @@ class DailyCadence(_WallClockCadence):
         return f"{self.minute_offset} {self.hour_offset} * * *"
 
 
-class WeeklyCadence(_WallClockCadence):
+class WeeklyCadence(WallClockCadence):
     """A tick every week on ``day_offset`` (0 = Sunday) at ``hour_offset:minute_offset``."""
 
     def __init__(self, zone: tzinfo, day_offset: int, hour_offset: int, minute_offset: int) -> None:
@@ -210,7 +211,7 @@ def _leap_years_before(year: int) -> int:
     return last // 4 - last // 100 + last // 400 + 1
 
 
-class MonthlyCadence(_WallClockCadence):
+class MonthlyCadence(WallClockCadence):
     """A tick every month on ``day_offset`` at ``hour_offset:minute_offset``.
 
     Months without that day (e.g. the 31st) have no tick, as with cron. The index is the rank of

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from operator import itemgetter
 from typing import Final
 
-from reference_impl.partitions.cadence import Cadence, HourlyCadence, _WallClockCadence
+from reference_impl.partitions.cadence import Cadence, HourlyCadence, WallClockCadence
 
 __all__ = ["BATCH", "KeyFormat", "iter_keys"]
 
@@ -160,7 +160,7 @@ def iter_keys(
             yield from _hourly_fixed(cadence, key_format, offset, first, stop)
         else:
             yield from _hourly_zoned(cadence, key_format, fmt, key_at, first, stop)
-    elif key_format is not None and isinstance(cadence, _WallClockCadence):
+    elif key_format is not None and isinstance(cadence, WallClockCadence):
         yield from _wall_clock(cadence, key_format, key_at, first, stop)
     else:
         for low in range(first, stop, BATCH):
@@ -229,7 +229,7 @@ def _hourly_zoned(
 
 
 def _wall_clock(
-    cadence: _WallClockCadence,
+    cadence: WallClockCadence,
     key_format: KeyFormat,
     key_at: Callable[[int], str],
     first: int,

@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, islice
 from typing import Any, Final, overload
 
+from reference_impl.narrowing import is_sequence
+
 __all__ = ["BulkKeys", "LazyKeySequence", "ProductKeySequence"]
 
 BulkKeys = Callable[[int, int], Iterable[list[str]]]
@@ -20,7 +22,7 @@ class _KeySequenceBase(Sequence[str]):
     __hash__ = None  # type: ignore[assignment]
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
+        if not is_sequence(other) or isinstance(other, (str, bytes)):
             return NotImplemented
         if len(self) != len(other):
             return False

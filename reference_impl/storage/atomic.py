@@ -26,7 +26,7 @@ import errno
 import io
 import os
 from collections.abc import Callable
-from typing import IO, BinaryIO
+from typing import IO, BinaryIO, Protocol, cast
 
 from upath import UPath
 
@@ -46,6 +46,11 @@ __all__ = [
 Writer = Callable[[IO[bytes]], None]
 
 
+class _PipeFile(Protocol):
+    """The fsspec file-system method used here, typed (fsspec leaves its parameters unannotated)."""
+
+    def pipe_file(self, path: str, value: bytes) -> None: ...
+
 def atomic_write(path: UPath, write: Writer, *, fsync: bool = False) -> None:
     """Call ``write(file)`` and publish what it wrote at ``path`` atomically.
 
@@ -59,7 +64,7 @@ def atomic_write(path: UPath, write: Writer, *, fsync: bool = False) -> None:
     else:
         buffer = io.BytesIO()
         write(buffer)
-        path.fs.pipe_file(path.path, buffer.getvalue())
+        cast(_PipeFile, path.fs).pipe_file(path.path, buffer.getvalue())
 
 
 def open_for_reading(path: UPath) -> BinaryIO:

@@ -183,6 +183,7 @@ class LocalTree(ConfinedDirectories):
         except (FileNotFoundError, NotADirectoryError):
             return None
         stale = False
+        descriptor: int | None = None
         try:
             try:
                 descriptor = os.open(parts[-1], _READ_FLAGS, dir_fd=fd)
@@ -207,6 +208,7 @@ class LocalTree(ConfinedDirectories):
             self.release(fd)
         if stale:
             return self.open_for_reading(parts)
+        assert descriptor is not None  # opened on every path that neither returned nor set stale
         try:
             return open(descriptor, "rb", buffering=_BUFFER)
         except IsADirectoryError:  # FileIO refuses a directory's descriptor

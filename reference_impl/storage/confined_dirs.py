@@ -11,6 +11,7 @@ import stat
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from reference_impl.errors import UnsafeKeyError
 from reference_impl.storage.layout import MARKER_PREFIX
@@ -43,8 +44,8 @@ def _close_all(descriptors: list[int]) -> None:
 class Journal:
     """What one store created: directories (relative parts, top down) and markers."""
 
-    directories: list[Parts] = field(default_factory=list)
-    markers: list[tuple[Parts, str]] = field(default_factory=list)
+    directories: list[Parts] = field(default_factory=list[Parts])
+    markers: list[tuple[Parts, str]] = field(default_factory=list[tuple[Parts, str]])
     root_created: bool = False
 
 
@@ -147,7 +148,7 @@ class ConfinedDirectories:
         raise FileNotFoundError(errno.ENOENT, "directory keeps vanishing", self.display(parts))
 
     def _refuse_non_directory(self, fd: int, parts: Sequence[str], depth: int,
-                              error: OSError) -> None:
+                              error: OSError) -> NoReturn:
         try:
             mode = os.stat(parts[depth], dir_fd=fd, follow_symlinks=False).st_mode
         except OSError:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from reference_impl.definitions import (
@@ -46,7 +47,7 @@ def fs_io_manager(init_context: Any) -> PickledObjectFilesystemIOManager:
     Config: optional ``base_dir`` (a string or ``{"env": "VAR"}``), resolved like
     ``FilesystemIOManager``.
     """
-    config = init_context.resource_config or {}
+    config: Mapping[str, Any] = init_context.resource_config or {}
     return PickledObjectFilesystemIOManager(base_dir=resolve_base_dir(config.get("base_dir")))
 
 

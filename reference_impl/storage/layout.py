@@ -77,22 +77,28 @@ class KindOps(Protocol[D_contra]):
 
     def key(self, directory: D_contra) -> str:
         """A stable text key of ``directory`` (for memory and messages)."""
+        ...
 
     def has_marker(self, directory: D_contra, name: str) -> bool:
         """Whether ``directory/name`` exists (``False`` when ``directory`` does not)."""
+        ...
 
     def make_directory(self, directory: D_contra) -> None:
         """Create ``directory`` with its parents; raise ``FileExistsError`` or
         ``NotADirectoryError`` when a file is in the way."""
+        ...
 
     def create_marker(self, directory: D_contra, name: str) -> None:
         """Create the empty file ``directory/name`` (no error when it exists)."""
+        ...
 
     def remove_marker(self, directory: D_contra, name: str) -> None:
         """Delete ``directory/name`` (no error when it is gone)."""
+        ...
 
     def verify(self, directory: D_contra) -> None:
         """Raise :class:`UnsafeKeyError` when ``directory`` leads out of the storage root."""
+        ...
 
 
 class DirectoryKinds(Generic[D]):

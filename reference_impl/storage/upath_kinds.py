@@ -28,8 +28,8 @@ __all__ = ["UPathJournal", "UPathKindOps"]
 class UPathJournal:
     """What one generic store created on a non-local file system."""
 
-    directories: list[UPath] = field(default_factory=list)
-    markers: list[UPath] = field(default_factory=list)
+    directories: list[UPath] = field(default_factory=list[UPath])
+    markers: list[UPath] = field(default_factory=list[UPath])
 
 
 class UPathKindOps:

@@ -200,9 +200,9 @@ class UPathIOManager(IOManager):
             # (the unpartitioned version of this asset) may be removed
             self._claim(context, path, [(asset_path.parent, ASSETS)])
             self._remove_unpartitioned_leftover(context)
-            claims = [(asset_path, PARTITIONS)]
-            claims += [(directory, PARTITIONS)
-                       for directory in directories_between(asset_path, path)]
+            claims: list[tuple[UPath, Kind]] = [(asset_path, PARTITIONS)]
+            claims.extend((directory, PARTITIONS)
+                          for directory in directories_between(asset_path, path))
         else:
             path = self._get_path(context)
             where.append(path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from upath import UPath
 
@@ -48,7 +48,9 @@ def partition_segments(partition: Any) -> list[str]:
     """
     keys_by_dimension = getattr(partition, "keys_by_dimension", None)
     if isinstance(keys_by_dimension, Mapping):
-        return [encode_component(keys_by_dimension[name]) for name in sorted(keys_by_dimension)]
+        # A MultiPartitionKey's keys_by_dimension: str dimension names and keys.
+        by_dimension = cast("Mapping[str, str]", keys_by_dimension)
+        return [encode_component(by_dimension[name]) for name in sorted(by_dimension)]
     return [encode_component(partition)]
 
 
