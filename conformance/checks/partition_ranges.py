@@ -17,13 +17,13 @@ from collections.abc import Callable, Sequence
 from hypothesis import strategies as st
 
 from conformance.checks.base import CheckEnv, Harness, NotApplicable, RequirementViolation, check
-from conformance.checks.partitions import (
+from conformance.checks.partition_cases import (
     Case,
-    _cases,
-    _partition_in,
-    _specs,
-    _store_all,
+    cases,
+    definitions_for,
+    partition_in,
     range_in,
+    store_all,
 )
 from conformance.contexts import OutputSpec, PartitionsSpec
 from conformance.shares import PartitionShares
@@ -77,7 +77,7 @@ def range_outputs_store_shares(env: CheckEnv) -> None:
             for p, v, keep in zip(window, before, prestored, strict=False)
             if keep or p not in span
         }
-        if not _store_all(h, "IOM-PART-018", key, spec, earlier):
+        if not store_all(h, "IOM-PART-018", key, spec, earlier):
             return
         own = PartitionShares(dict(zip(span, shares, strict=False)))
         if not h.store(range_out(key, spec, (span[0], span[-1])), own, requirement="IOM-PART-018"):
@@ -85,7 +85,7 @@ def range_outputs_store_shares(env: CheckEnv) -> None:
         for partition in window:
             inside = partition in own
             expected = own[partition] if inside else earlier[partition]
-            ok, loaded = h.load_outcome(_partition_in(key, spec, partition))
+            ok, loaded = h.load_outcome(partition_in(key, spec, partition))
             if ok and h.subject.equals(loaded, expected):
                 continue
             where = (
@@ -123,7 +123,7 @@ def range_outputs_store_shares(env: CheckEnv) -> None:
     env.run(
         body,
         explicit=probes,
-        case=_cases(_specs(env, ranges=True)),
+        case=cases(definitions_for(env, ranges=True)),
         before=st.lists(values, min_size=4, max_size=4),
         shares=st.lists(values, min_size=4, max_size=4),
         bounds=st.tuples(st.integers(0, 3), st.integers(0, 3)),
@@ -168,7 +168,7 @@ def range_loads_concatenated(env: CheckEnv) -> None:
         if not present:
             return
         allow = allow or len(present) < len(window)
-        if not _store_all(h, "IOM-PART-019", key, spec, present):
+        if not store_all(h, "IOM-PART-019", key, spec, present):
             return
         spec_in = range_in(key, spec, (window[0], window[-1]), allow_missing=allow)
         loaded = h.load(spec_in, requirement="IOM-PART-019")
@@ -201,7 +201,7 @@ def range_loads_concatenated(env: CheckEnv) -> None:
                 "allow": True,
             },
         ],
-        case=_cases(_specs(env, ranges=True)),
+        case=cases(definitions_for(env, ranges=True)),
         vals=st.lists(values, min_size=4, max_size=4),
         missing=st.lists(st.booleans(), min_size=4, max_size=4),
         allow=st.booleans(),

@@ -8,91 +8,21 @@ from typing import Any
 from hypothesis import strategies as st
 
 from conformance.checks.base import CheckEnv, Harness, RequirementViolation, check
+from conformance.checks.partition_cases import (
+    Case,
+    cases,
+    definitions_for,
+    expect_mapping,
+    part_out,
+    partition_in,
+    range_check,
+    range_in,
+    store_all,
+)
 from conformance.contexts import InputSpec, OutputSpec, PartitionsSpec
-from conformance.strategies.keys import asset_keys
-from conformance.strategies.partitions import key_window, multi_partitions_specs, partitions_specs
+from conformance.strategies.partitions import multi_partitions_specs
 
-Case = tuple[tuple[str, ...], PartitionsSpec, tuple[str, ...]]
-
-
-def _cases(specs: st.SearchStrategy[PartitionsSpec], size: int = 4) -> st.SearchStrategy[Case]:
-    @st.composite
-    def cases(draw: st.DrawFn) -> Case:
-        spec = draw(specs)
-        return draw(asset_keys(exotic=False)), spec, draw(key_window(spec, size))
-
-    return cases()
-
-
-def _specs(env: CheckEnv, *, ranges: bool = False) -> st.SearchStrategy[PartitionsSpec]:
-    """Definitions to store into; no multi-partitions for range loads (their ranges are
-    rectangles, not windows of consecutive keys: IOM-PART-016 covers them)."""
-    return partitions_specs(multi=env.subject.capabilities.multi_partitions and not ranges)
-
-
-def part_out(key: tuple[str, ...], spec: PartitionsSpec, partition: str) -> OutputSpec:
-    """The output of one asset partition."""
-    return OutputSpec(
-        run_id="run-1",
-        step_key="asset_op",
-        name="result",
-        asset_key=key,
-        partition_key=partition,
-        partitions_def=spec,
-    )
-
-
-def range_in(
-    key: tuple[str, ...],
-    spec: PartitionsSpec,
-    key_range: tuple[str, str],
-    allow_missing: bool = False,
-) -> InputSpec:
-    """The input loading a range of one asset's partitions."""
-    upstream = OutputSpec(
-        run_id="run-1",
-        step_key="asset_op",
-        name="result",
-        asset_key=key,
-        partition_key_range=key_range,
-        partitions_def=spec,
-    )
-    metadata = {"allow_missing_partitions": True} if allow_missing else {}
-    return InputSpec(
-        upstream=upstream,
-        asset_key=key,
-        partition_key_range=key_range,
-        partitions_def=spec,
-        definition_metadata=metadata,
-    )
-
-
-def _store_all(
-    h: Harness, rid: str, key: tuple[str, ...], spec: PartitionsSpec, values: Mapping[str, object]
-) -> bool:
-    return all(h.store(part_out(key, spec, p), v, requirement=rid) for p, v in values.items())
-
-
-def _expect_mapping(h: Harness, rid: str, loaded: object, expected: Mapping[str, object]) -> None:
-    if not isinstance(loaded, Mapping):
-        raise RequirementViolation(
-            rid, f"loaded {type(loaded).__name__}, not a mapping", h.counterexample(loaded=loaded)
-        )
-    got = {str(k): v for k, v in loaded.items()}
-    if set(got) != set(expected):
-        raise RequirementViolation(
-            "IOM-PART-006" if rid == "IOM-PART-005" else rid,
-            f"mapping keys {sorted(got)} != {sorted(expected)}",
-            h.counterexample(loaded=loaded),
-        )
-    for key, value in expected.items():
-        if not h.subject.equals(got[key], value):
-            raise RequirementViolation(
-                rid,
-                f"partition {key!r} loaded {got[key]!r}, stored {value!r}",
-                h.counterexample(loaded=loaded),
-            )
-
+__all__ = ["ISOLATION_PROBE", "MULTI_ORDER_PROBE", "ORDER_PROBE", "part_out", "range_in"]
 
 ORDER_PROBE = PartitionsSpec("static", keys=("c", "a", "d", "b", "f", "e"))
 """A static definition whose key order is neither sorted nor (likely) a hash order."""
@@ -108,15 +38,6 @@ MULTI_ORDER_PROBE = PartitionsSpec(
 
 ISOLATION_PROBE = PartitionsSpec("static", keys=(".", "p", "..", "P"))
 """Partition keys that a path layout may confuse with the asset itself or each other."""
-
-
-def _partition_in(key: tuple[str, ...], spec: PartitionsSpec, partition: str) -> InputSpec:
-    return InputSpec(
-        upstream=part_out(key, spec, partition),
-        asset_key=key,
-        partition_key=partition,
-        partitions_def=spec,
-    )
 
 
 def _blame_wrong_value(
@@ -138,7 +59,7 @@ def _check_partitions(
     """Each partition loads its own value; one the model marks "may be lost" (IOM-ID-012) loads
     its own value or raises. A partition that raises while others of its asset load was lost
     to them (IOM-ID-012); when none loads, single-partition loading is broken (IOM-PART-004)."""
-    outcomes = {p: h.load_outcome(_partition_in(key, spec, p)) for p in values}
+    outcomes = {p: h.load_outcome(partition_in(key, spec, p)) for p in values}
     some_load = any(ok for ok, _ in outcomes.values())
     for partition, value in values.items():
         ok, loaded = outcomes[partition]
@@ -179,7 +100,7 @@ def partitions_isolated(env: CheckEnv) -> None:
         unpartitioned = OutputSpec(run_id="run-1", step_key="s", name="result", asset_key=key)
         if plain_first and not h.store(unpartitioned, plain, requirement="IOM-ID-012"):
             return
-        if not _store_all(h, "IOM-ID-012", key, spec, values):
+        if not store_all(h, "IOM-ID-012", key, spec, values):
             return
         _check_partitions(h, key, spec, values)  # isolated from each other
         if not plain_first:
@@ -217,7 +138,7 @@ def partitions_isolated(env: CheckEnv) -> None:
             }
             for first in (False, True)
         ],
-        case=_cases(_specs(env)),
+        case=cases(definitions_for(env)),
         vals=st.lists(env.subject.values, min_size=4, max_size=4),
         plain=env.subject.values,
         plain_first=st.booleans(),
@@ -232,14 +153,14 @@ def range_loads_aligned_mapping(env: CheckEnv) -> None:
     def body(h: Harness, case: Case, vals: list[object]) -> None:
         key, spec, window = case
         values = dict(zip(window, vals, strict=False))
-        if len(values) < 2 or not _store_all(h, "IOM-PART-005", key, spec, values):
+        if len(values) < 2 or not store_all(h, "IOM-PART-005", key, spec, values):
             return
         loaded = h.load(range_in(key, spec, (window[0], window[-1])), requirement="IOM-PART-005")
-        _expect_mapping(h, "IOM-PART-005", loaded, values)
+        expect_mapping(h, "IOM-PART-005", loaded, values)
 
     env.run(
         body,
-        case=_cases(_specs(env, ranges=True)),
+        case=cases(definitions_for(env, ranges=True)),
         vals=st.lists(env.subject.values.filter(lambda v: v is not None), min_size=4, max_size=4),
     )
 
@@ -254,7 +175,7 @@ def missing_partitions(env: CheckEnv) -> None:
         key, spec, window = case
         gone = window[missing % len(window)]
         values = {p: v for p, v in zip(window, vals, strict=False) if p != gone}
-        if not _store_all(h, "IOM-PART-007", key, spec, values):
+        if not store_all(h, "IOM-PART-007", key, spec, values):
             return
         single = InputSpec(
             upstream=part_out(key, spec, gone),
@@ -275,11 +196,11 @@ def missing_partitions(env: CheckEnv) -> None:
                 range_in(key, spec, (window[0], window[-1]), allow_missing=True),
                 requirement="IOM-PART-008",
             )
-            _expect_mapping(h, "IOM-PART-008", loaded, values)
+            expect_mapping(h, "IOM-PART-008", loaded, values)
 
     env.run(
         body,
-        case=_cases(_specs(env, ranges=True)),
+        case=cases(definitions_for(env, ranges=True)),
         missing=st.integers(0, 3),
         vals=st.lists(env.subject.values.filter(lambda v: v is not None), min_size=4, max_size=4),
     )
@@ -294,10 +215,10 @@ def multi_partition_round_trip(env: CheckEnv) -> None:
     def body(h: Harness, case: Case, vals: list[object]) -> None:
         key, spec, window = case
         values = dict(zip(window, vals, strict=False))
-        if not _store_all(h, "IOM-PART-016", key, spec, values):
+        if not store_all(h, "IOM-PART-016", key, spec, values):
             return
         for partition, value in values.items():
-            loaded = h.load(_partition_in(key, spec, partition), requirement="IOM-PART-016")
+            loaded = h.load(partition_in(key, spec, partition), requirement="IOM-PART-016")
             if not h.subject.equals(loaded, value):
                 raise RequirementViolation(
                     "IOM-PART-016",
@@ -311,7 +232,7 @@ def multi_partition_round_trip(env: CheckEnv) -> None:
         keys = {str(k) for k in h.input_context(spec_in).asset_partition_keys}
         if keys != {str(k) for k in values}:
             return  # the rectangle is not the window: only alignment is checked elsewhere
-        _expect_mapping(h, "IOM-PART-016", loaded, values)
+        expect_mapping(h, "IOM-PART-016", loaded, values)
         assert isinstance(loaded, Mapping)
         in_order = [str(k) for k in spec.build().get_partition_keys() if str(k) in keys]
         if [str(k) for k in loaded] != in_order:
@@ -330,25 +251,8 @@ def multi_partition_round_trip(env: CheckEnv) -> None:
                 "vals": list(env.n_distinct_values(len(probe_keys))),
             }
         ],
-        case=_cases(multi_partitions_specs(), size=2),
+        case=cases(multi_partitions_specs(), size=2),
         vals=st.lists(env.subject.values.filter(lambda v: v is not None), min_size=2, max_size=2),
-    )
-
-
-def _range_check(
-    env: CheckEnv,
-    rid: str,
-    body: Any,
-    *,
-    with_none: bool = False,
-    explicit: tuple[dict[str, Any], ...] = (),
-) -> None:
-    values = env.subject.values if with_none else env.subject.values.filter(lambda v: v is not None)
-    env.run(
-        body,
-        explicit=explicit,
-        case=_cases(_specs(env, ranges=True)),
-        vals=st.lists(values, min_size=4, max_size=4),
     )
 
 
@@ -358,7 +262,7 @@ def empty_range_loads_none(env: CheckEnv) -> None:
 
     def body(h: Harness, case: Case, vals: list[object]) -> None:
         key, spec, window = case
-        if len(window) < 2 or not _store_all(
+        if len(window) < 2 or not store_all(
             h, "IOM-PART-009", key, spec, dict(zip(window, vals, strict=False))
         ):
             return
@@ -368,7 +272,7 @@ def empty_range_loads_none(env: CheckEnv) -> None:
                 "IOM-PART-009", f"empty range gave {loaded!r}", h.counterexample(loaded=loaded)
             )
 
-    _range_check(env, "IOM-PART-009", body)
+    range_check(env, "IOM-PART-009", body)
 
 
 @check("IOM-PART-010")
@@ -392,14 +296,14 @@ def multi_partition_outputs_refused(env: CheckEnv) -> None:
                 "IOM-PART-010", "a multi-partition output was stored", h.counterexample()
             )
 
-    _range_check(env, "IOM-PART-010", body)
+    range_check(env, "IOM-PART-010", body)
 
 
 def _load_window(h: Harness, case: Case, vals: list[object], rid: str) -> Mapping[Any, Any] | None:
     """Store every partition of the window and load the whole range; ``None`` when refused."""
     key, spec, window = case
     values = dict(zip(window, vals, strict=False))
-    if len(values) < 2 or not _store_all(h, rid, key, spec, values):
+    if len(values) < 2 or not store_all(h, rid, key, spec, values):
         return None
     loaded = h.load(range_in(key, spec, (window[0], window[-1])), requirement=rid)
     if not isinstance(loaded, Mapping):
@@ -429,7 +333,7 @@ def range_order(env: CheckEnv) -> None:
         "case": (("x",), ORDER_PROBE, ORDER_PROBE.keys[:4]),
         "vals": list(env.n_distinct_values(4)),
     }
-    _range_check(env, "IOM-PART-015", body, explicit=(probe,))
+    range_check(env, "IOM-PART-015", body, explicit=(probe,))
 
 
 @check("IOM-PART-017", reports=("IOM-PART-005",))
@@ -441,11 +345,11 @@ def range_keeps_none(env: CheckEnv) -> None:
     def body(h: Harness, case: Case, vals: list[object]) -> None:
         loaded = _load_window(h, case, vals, "IOM-PART-017")
         if loaded is not None:
-            _expect_mapping(h, "IOM-PART-017", loaded, dict(zip(case[2], vals, strict=False)))
+            expect_mapping(h, "IOM-PART-017", loaded, dict(zip(case[2], vals, strict=False)))
 
     first, third, fourth = env.n_distinct_values(3)
     probe = {
         "case": (("x",), ORDER_PROBE, ORDER_PROBE.keys[1:5]),
         "vals": [first, None, third, fourth],
     }
-    _range_check(env, "IOM-PART-017", body, with_none=True, explicit=(probe,))
+    range_check(env, "IOM-PART-017", body, with_none=True, explicit=(probe,))
