@@ -10,6 +10,7 @@ from conformance.contexts import ContextFactory, resolve_context_factory
 from conformance.profiles import get_profile
 from conformance.report import Report
 from conformance.runner import run_checks
+from conformance.selection import Selection
 from conformance.subject import Subject
 
 __all__ = ["check_io_manager"]
@@ -20,7 +21,7 @@ def check_io_manager(
     *,
     contexts: str | ContextFactory = "reference",
     profile: str = "pr",
-    only: str | None = None,
+    only: str | Selection | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
     name: str | None = None,
     seed: int | None = None,
@@ -32,8 +33,10 @@ def check_io_manager(
     ``subject`` is anything :meth:`Subject.from_object` accepts. ``contexts`` names a context
     factory (``reference``, ``dagster``) or is one. ``profile`` is ``pr``, ``dev`` or
     ``thorough``. ``only`` keeps the requirements whose ID starts with it (e.g.
-    ``"IOM-STORE"``) and runs every check that may report one of them, so each kept
-    requirement gets the same verdict as in a full run. ``on_progress(check_name, done,
+    ``"IOM-STORE"``), or those a :class:`~conformance.selection.Selection` selects (ruff-style
+    select and ignore prefixes; ignored ones are listed in ``Report.ignored`` with their
+    reasons), and runs every check that may report one of them, so each kept requirement gets
+    the same verdict as in a full run. ``on_progress(check_name, done,
     total)`` is called after each check. ``seed`` seeds every hypothesis run (``None``: the
     profile decides; ``pr`` is derandomized). ``values`` and ``equals`` say which values the
     manager stores and how a loaded one compares (a family name such as ``"json"``, a strategy,

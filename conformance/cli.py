@@ -10,14 +10,15 @@ Exit codes are a contract for CI, one meaning each:
   hung or tampered with the worker, a deadline passed, or the kit itself failed.
 
 The target runs in worker processes (``--isolation process``, the default), never in the
-kit's process; the report is written in every case but a usage error.
+kit's process; the report is written in every case but a usage error. Options not given on the
+command line come from ``[tool.iomanager-conformance]`` in the nearest ``pyproject.toml``
+(:mod:`conformance.config`), then the defaults.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import sys
 import traceback
 from collections.abc import Sequence
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import TextIO
 
 from conformance.checkers import CHECKERS
-from conformance.isolation.protocol import SubjectRef
+from conformance.cli_settings import DEFAULT_CALL_TIMEOUT, DEFAULT_RUN_TIMEOUT, UsageError, settle
 from conformance.report import Report, Verdict
 
 __all__ = [
@@ -46,14 +47,6 @@ EXIT_NOT_JUDGED = 3
 
 _CONTEXTS = ("reference", "dagster")
 _PROFILES = ("pr", "dev", "thorough")
-DEFAULT_CALL_TIMEOUT = 60.0
-"""Seconds one manager call may take; correct managers (S3 through moto included) take well
-under a second per call."""
-DEFAULT_RUN_TIMEOUT = 3600.0
-
-
-class UsageError(Exception):
-    """A problem with how the kit was invoked; reported on stderr with exit code 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -78,12 +71,27 @@ def build_parser() -> argparse.ArgumentParser:
         "IO manager definition or factory, a callable returning one (no argument, or a fresh "
         "directory), or a conformance Subject",
     )
-    check.add_argument("--contexts", choices=_CONTEXTS, default="reference",
+    check.add_argument("--config", metavar="PYPROJECT|none", default=None,
+                       help="the pyproject.toml whose [tool.iomanager-conformance] table gives "
+                       "the defaults (default: the nearest one from the working directory)")
+    check.add_argument("--contexts", choices=_CONTEXTS, default=None,
                        help="which contexts to drive the manager with (default: reference)")
-    check.add_argument("--profile", choices=_PROFILES, default="pr",
+    check.add_argument("--profile", choices=_PROFILES, default=None,
                        help="example budget: pr (seconds), dev, thorough (default: pr)")
+    check.add_argument("--select", metavar="PREFIXES",
+                       help="judge only requirements whose ID starts with one of these "
+                       "comma-separated prefixes, e.g. IOM-STORE,IOM-PART-00 (replaces the "
+                       "config's select)")
+    check.add_argument("--ignore", metavar="PREFIXES",
+                       help="do not run these comma-separated ID prefixes (added to the "
+                       "config's ignore; the report lists them)")
     check.add_argument("--only", metavar="ID_PREFIX",
-                       help="only requirements whose ID starts with this, e.g. IOM-STORE")
+                       help="the same as --select with one prefix")
+    check.add_argument("--list-checks", action="store_true",
+                       help="list the selected requirements and the checks that judge them, "
+                       "then exit")
+    check.add_argument("-v", "--verbose", action="store_true",
+                       help="list every requirement with its checks, not only the failures")
     check.add_argument("--seed", type=int, metavar="N",
                        help="seed every hypothesis run (default: pr is derandomized; dev and "
                        "thorough pick a seed and print it in the report header)")
@@ -97,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fatal-context-defects", action="store_true",
                        help="let defects of the context provider (e.g. Dagster's contexts "
                        "violating IOM-PART-001) fail the run like the manager's own failures")
-    check.add_argument("--hypothesis-database", metavar="PATH|none", default="none",
+    check.add_argument("--hypothesis-database", metavar="PATH|none", default=None,
                        help="a hypothesis example database directory, or none (default)")
     _add_isolation_options(check)
     check.add_argument("--repro-dir", metavar="DIR", type=Path,
@@ -115,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     replay.add_argument("--failures-dir", metavar="DIR", type=Path, default=None,
                         help="where the failures are stored (default: .conformance/failures)")
+    replay.add_argument("--config", metavar="PYPROJECT|none", default=None,
+                        help="the pyproject.toml with [tool.iomanager-conformance] (default: "
+                        "the nearest one)")
     _add_isolation_options(replay)
     typecheck = commands.add_parser(
         "typecheck",
@@ -134,12 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_isolation_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+    parser.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                         help="run checks in N worker processes at once (default: 1)")
-    parser.add_argument("--call-timeout", type=float, default=DEFAULT_CALL_TIMEOUT,
+    parser.add_argument("--call-timeout", type=float, default=None,
                         metavar="SECONDS",
                         help=f"deadline of one manager call (default: {DEFAULT_CALL_TIMEOUT:g})")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_RUN_TIMEOUT, metavar="SECONDS",
+    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                         help=f"deadline of the whole run (default: {DEFAULT_RUN_TIMEOUT:g})")
     parser.add_argument("--isolation", choices=("process", "none"), default="process",
                         help="run the target in worker processes (default) or, for debugging, "
@@ -173,14 +184,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse reports usage errors (and --help) by exiting
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
-        _absolute_paths(args)
-        _ensure_writable_outputs(args)
+        if args.command != "typecheck":
+            settle(args)
+        else:
+            _output_paths(args)
+        if args.command == "check" and args.list_checks:
+            from conformance.listing import list_checks
+
+            print(list_checks(args.selection), end="")
+            return EXIT_OK
         if args.command == "replay":
             from conformance.replay_command import run_replay
 
             return run_replay(args, sys.stdout)
-        reports = (_typecheck(args.target, args.checker) if args.command == "typecheck"
-                   else _check(args))
+        if args.command == "typecheck":
+            reports = _typecheck(args.target, args.checker)
+        else:
+            from conformance.cli_check import run_check
+
+            reports = run_check(args)
         if getattr(args, "fatal_context_defects", False):
             from dataclasses import replace
 
@@ -198,41 +220,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _finish(args, reports)
 
 
-def _absolute_paths(args: argparse.Namespace) -> None:
-    """Resolve every output path now, before any target code could change the directory."""
-    for name in ("json", "markdown", "junit", "repro_dir"):
+def _output_paths(args: argparse.Namespace) -> None:
+    for name in ("json", "markdown", "junit"):
         value = getattr(args, name, None)
         if value is not None:
             setattr(args, name, Path(os.path.abspath(value)))
-    failures = getattr(args, "failures_dir", None)
-    if args.command == "check":
-        if failures is None:
-            from conformance.failures import DEFAULT_FAILURES_DIR
-
-            args.failures_dir = Path(os.path.abspath(DEFAULT_FAILURES_DIR))
-        elif str(failures).lower() == "none":
-            args.failures_dir = None
-        else:
-            args.failures_dir = Path(os.path.abspath(failures))
-        database = args.hypothesis_database
-        args.hypothesis_database = (
-            None if str(database).lower() == "none" else os.path.abspath(database)
-        )
-    elif args.command == "replay":
-        from conformance.failures import DEFAULT_FAILURES_DIR
-
-        args.failures_dir = Path(os.path.abspath(failures or DEFAULT_FAILURES_DIR))
-    if getattr(args, "jobs", 1) < 1:
-        raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
-    for name in ("call_timeout", "timeout"):
-        if getattr(args, name, 1.0) <= 0:
-            raise UsageError(f"--{name.replace('_', '-')} must be positive")
 
 
 def _finish(args: argparse.Namespace, reports: list[Report]) -> int:
-    from conformance.render import render_json, render_markdown, render_terminal
+    from conformance.render import render_json, render_markdown
+    from conformance.terminal import render_terminal
 
-    print(render_terminal(reports, color=_wants_color(sys.stdout)), end="")
+    print(render_terminal(reports, color=_wants_color(sys.stdout),
+                          verbose=getattr(args, "verbose", False)), end="")
     try:
         _write(args.json, lambda: render_json(reports))
         _write(args.markdown, lambda: render_markdown(reports))
@@ -265,120 +265,6 @@ def _keep_failures(args: argparse.Namespace, reports: list[Report]) -> None:
             print(f"warning: cannot store failures: {exc}", file=sys.stderr)
 
 
-def _check(args: argparse.Namespace) -> list[Report]:
-    from conformance.header import run_header
-    from conformance.isolation.pool import SubjectProblem, WorkerPool
-    from conformance.isolation.session import check_in_workers
-
-    if args.only is not None:
-        _validate_prefix(args.only)
-    seed = args.seed
-    if seed is None and args.profile != "pr":
-        seed = secrets.randbelow(2**32)
-    args.seed_used = seed
-    if args.contexts == "dagster":
-        _require_dagster()
-    refs = _with_values(args, _refs(args.target))
-    if args.isolation == "none":
-        return _check_in_process(args, refs, seed)
-    progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
-    reports = []
-    try:
-        with WorkerPool(args.jobs, call_timeout=args.call_timeout,
-                        run_timeout=args.timeout, start="auto") as pool:
-            pool.start()  # the workers import the target while the kit plans
-            for ref, target in refs:
-                header = run_header(target=target, contexts=args.contexts,
-                                    profile=args.profile, seed=seed, isolation="process",
-                                    jobs=args.jobs, values=args.values)
-                reports.append(check_in_workers(
-                    ref, pool, contexts=args.contexts, profile=args.profile, only=args.only,
-                    seed=seed, database=args.hypothesis_database, header=header,
-                    on_progress=None if progress is None else progress.update,
-                ))
-    except SubjectProblem as problem:
-        raise UsageError(str(problem)) from problem
-    finally:
-        if progress is not None:
-            progress.clear()
-    return reports
-
-
-def _with_values(
-    args: argparse.Namespace, refs: list[tuple[SubjectRef, str]]
-) -> list[tuple[SubjectRef, str]]:
-    """``refs`` with ``--values``/``--equals`` (a family name is checked here; a
-    ``MODULE:ATTR`` is imported by the worker, like the target)."""
-    from dataclasses import replace
-
-    from conformance.families import ValuesError, family
-
-    if args.values is not None and ":" not in args.values:
-        try:
-            family(args.values)
-        except ValuesError as exc:
-            raise UsageError(str(exc)) from exc
-    if args.equals is not None and ":" not in args.equals:
-        raise UsageError(f"--equals {args.equals}: expected 'MODULE:FUNC'")
-    return [(replace(ref, values=args.values, equals=args.equals), t) for ref, t in refs]
-
-
-def _refs(target: str | None) -> list[tuple[SubjectRef, str]]:
-    if target is not None:
-        from conformance.target import TargetError, split_target
-
-        try:
-            split_target(target)
-        except TargetError as exc:
-            raise UsageError(str(exc)) from exc
-        return [(SubjectRef(target=target), target)]
-    from conformance.builtins import builtin_names
-
-    return [(SubjectRef(builtin=name), f"builtin:{name}") for name in builtin_names()]
-
-
-def _check_in_process(
-    args: argparse.Namespace, refs: list[tuple[SubjectRef, str]], seed: int | None
-) -> list[Report]:
-    from dataclasses import replace
-
-    from conformance.api import check_io_manager
-    from conformance.contexts import ContextFactoryError
-    from conformance.header import run_header
-    from conformance.subject import SubjectError
-    from conformance.target import TargetError, resolve_target
-
-    reports = []
-    for ref, target in refs:
-        try:
-            if ref.builtin is not None:
-                from conformance.builtins import builtin_subjects
-
-                subject: object = next(s for s in builtin_subjects() if s.name == ref.builtin)
-            else:
-                subject = resolve_target(target)
-            report = check_io_manager(subject, name=None if ref.builtin else target,
-                                      contexts=args.contexts, profile=args.profile,
-                                      only=args.only, seed=seed, values=ref.values,
-                                      equals=ref.equals)
-        except (TargetError, SubjectError, ContextFactoryError) as exc:
-            raise UsageError(str(exc)) from exc
-        header = run_header(target=target, contexts=args.contexts, profile=args.profile,
-                            seed=seed, isolation="none", values=args.values)
-        reports.append(replace(report, header=header))
-    return reports
-
-
-def _require_dagster() -> None:
-    import importlib.util
-
-    if importlib.util.find_spec("dagster") is None:
-        raise UsageError(
-            "missing optional dependency 'dagster' for --contexts dagster; install the "
-            "extra: pip install 'iomanager-spec[dagster]'"
-        )
-
-
 def _typecheck(target: str, checker: str | None) -> list[Report]:
     from conformance.target import TargetError
     from conformance.typecheck import TypecheckError, typecheck_target
@@ -387,33 +273,6 @@ def _typecheck(target: str, checker: str | None) -> list[Report]:
         return [typecheck_target(target, checker)]
     except (TargetError, TypecheckError) as exc:
         raise UsageError(str(exc)) from exc
-
-
-def _validate_prefix(prefix: str) -> None:
-    from spec.requirements import iter_requirements
-
-    if next(iter_requirements(prefix), None) is None:
-        raise UsageError(
-            f"--only {prefix!r} matches no requirement; IDs look like 'IOM-STORE-001' and "
-            f"prefixes like 'IOM-STORE' or 'IOM-PART-00'"
-        )
-
-
-def _ensure_writable_outputs(args: argparse.Namespace) -> None:
-    """Refuse an unwritable report path now, not after a long run (exit 2)."""
-    for name in ("json", "markdown", "junit"):
-        path = getattr(args, name, None)
-        if path is None:
-            continue
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise UsageError(f"cannot write the report to {str(path)!r} (--{name}): {exc}") from exc
-        if path.is_dir() or not os.access(path.parent, os.W_OK):
-            raise UsageError(
-                f"cannot write the report to {str(path)!r} (--{name}): "
-                "give a writable file path"
-            )
 
 
 def _write(path: Path | None, render: object) -> None:
@@ -425,21 +284,3 @@ def _write(path: Path | None, render: object) -> None:
 
 def _wants_color(stream: TextIO) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ
-
-
-class _Progress:
-    """A one-line progress indicator for an interactive stderr."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-        self._width = 0
-
-    def update(self, check_name: str, done: int, total: int) -> None:
-        line = f"[{done}/{total}] {check_name}"[:100]
-        self._stream.write("\r" + line.ljust(self._width))
-        self._stream.flush()
-        self._width = len(line)
-
-    def clear(self) -> None:
-        self._stream.write("\r" + " " * self._width + "\r")
-        self._stream.flush()

@@ -1,6 +1,7 @@
 """JUnit XML for CI dashboards (GitHub, GitLab, Jenkins): one ``testsuite`` per report, one
 ``testcase`` per requirement (``classname`` = the subject, ``name`` = the requirement ID and its
-checks); FAIL is a ``failure``, ERROR an ``error``, NOT_APPLICABLE ``skipped``."""
+checks); FAIL is a ``failure``, ERROR an ``error``, NOT_APPLICABLE and ignored requirements
+``skipped`` (with the reason)."""
 
 from __future__ import annotations
 
@@ -32,10 +33,11 @@ def render_junit(reports: Sequence[Report]) -> str:
         judged = [r for r in report.results if r.requirement_id not in defects]
         suite = ET.SubElement(
             suites, "testsuite", name=f"{report.subject} [{report.contexts}, {report.profile}]",
-            tests=str(len(report.results) + len(report.errors)),
+            tests=str(len(report.results) + len(report.errors) + len(report.ignored)),
             failures=str(sum(r.status is Status.FAIL for r in judged)),
             errors=str(sum(r.status is Status.ERROR for r in judged) + len(report.errors)),
-            skipped=str(sum(r.status is Status.NOT_APPLICABLE for r in judged) + len(defects)),
+            skipped=str(sum(r.status is Status.NOT_APPLICABLE for r in judged) + len(defects)
+                        + len(report.ignored)),
             time=f"{report.duration_seconds:.3f}",
         )
         properties = ET.SubElement(suite, "properties")
@@ -61,6 +63,9 @@ def render_junit(reports: Sequence[Report]) -> str:
                 ET.SubElement(case, "error", message=summary).text = _details(result)
             elif result.status is Status.NOT_APPLICABLE:
                 ET.SubElement(case, "skipped", message=result.message[:500])
+        for requirement_id, reason in report.ignored.items():
+            case = ET.SubElement(suite, "testcase", classname=report.subject, name=requirement_id)
+            ET.SubElement(case, "skipped", message=f"ignored: {reason}"[:500])
     ET.indent(suites)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") \
         + "\n"

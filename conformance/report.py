@@ -90,6 +90,9 @@ class Report:
     """Run-level problems that kept the kit from judging (e.g. the target's import failed)."""
     context_defects_fatal: bool = False
     """Whether context defects (below) decide the verdict like the manager's own failures."""
+    ignored: Mapping[str, str] = field(default_factory=dict)
+    """Requirements the run's selection ignored (not run, never in ``results``): ID -> the
+    reason the user gave (``--ignore`` or ``[tool.iomanager-conformance] ignore``)."""
 
     def context_defects(self) -> tuple[RequirementResult, ...]:
         """Failures of requirements that bind the *contexts*, under a context provider other
@@ -166,6 +169,7 @@ class Report:
             "examples_per_second": self.examples_per_second,
             "summary": counts,
             "hint": self.hint,
+            "ignored": dict(self.ignored),
             "results": [r.to_dict() for r in self.results],
         }
 

@@ -26,6 +26,7 @@ from conformance.execution import CheckRun, as_declared, execute_check
 from conformance.isolation.protocol import SubjectInfo
 from conformance.profiles import Profile
 from conformance.report import Report, RequirementResult, Status
+from conformance.selection import Selection, as_selection
 from conformance.subject import Subject
 from spec.requirements import Binds, Requirement, iter_requirements
 
@@ -102,8 +103,8 @@ def _active() -> dict[str, Requirement]:
     return {r.id: r for r in iter_requirements() if not r.withdrawn}
 
 
-def _selected(only: str | None) -> dict[str, Requirement]:
-    return {r.id: r for r in iter_requirements(only or "") if not r.withdrawn}
+def _selected(only: str | Selection | None) -> dict[str, Requirement]:
+    return {r.id: r for r in as_selection(only).requirements()}
 
 
 def _applicable(check: Check, subject: Declares) -> str | None:
@@ -125,8 +126,9 @@ def _applicable(check: Check, subject: Declares) -> str | None:
     return None
 
 
-def plan_checks(subject: Declares, only: str | None = None) -> list[Check]:
-    """Every check that may report a requirement selected by ``only`` (all when ``None``)."""
+def plan_checks(subject: Declares, only: str | Selection | None = None) -> list[Check]:
+    """Every check that may report a requirement ``only`` selects (all when ``None``; a
+    string is one ID prefix, a :class:`~conformance.selection.Selection` selects and ignores)."""
     requirements = _selected(only)
     return [c for c in CHECKS.values() if c.reportable & requirements.keys()]
 
@@ -136,7 +138,7 @@ def run_checks(
     contexts: ContextFactory,
     profile: Profile,
     *,
-    only: str | None = None,
+    only: str | Selection | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
     seed: int | None = None,
 ) -> Report:
@@ -167,7 +169,7 @@ def fold_runs(
     profile_name: str,
     execute: Executor,
     *,
-    only: str | None = None,
+    only: str | Selection | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
     header: Mapping[str, str] | None = None,
     restrict_to: set[str] | None = None,
@@ -222,6 +224,7 @@ def fold_runs(
         duration_seconds=duration,
         examples=total_examples,
         header=dict(header or {}),
+        ignored=as_selection(only).ignored() if restrict_to is None else {},
     )
 
 

@@ -18,6 +18,7 @@ from conformance.isolation.pool import SubjectProblem, WorkerPool
 from conformance.isolation.protocol import RunCheck, SubjectRef
 from conformance.report import Report
 from conformance.runner import cached_context_run, fold_runs, store_context_run
+from conformance.selection import Selection
 
 __all__ = ["check_in_workers", "import_failed_report"]
 
@@ -40,7 +41,7 @@ def check_in_workers(
     *,
     contexts: str = "reference",
     profile: str = "pr",
-    only: str | None = None,
+    only: str | Selection | None = None,
     seed: int | None = None,
     database: str | None = None,
     replays: Mapping[str, Replay] | None = None,

@@ -1,4 +1,4 @@
-"""conformance.render: JSON schema, Markdown step summary and terminal text."""
+"""conformance.render: JSON schema and Markdown step summary (terminal text: test_terminal.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from conformance.render import (
     JSON_SCHEMA_VERSION,
     render_json,
     render_markdown,
-    render_terminal,
 )
 from conformance.report import Report, RequirementResult, Status
 
@@ -82,28 +81,6 @@ def test_markdown_without_failures_has_no_failure_section() -> None:
     assert "### Failures" not in render_markdown([GOOD])
 
 
-def test_terminal_shows_table_failures_and_summary_without_color() -> None:
-    text = render_terminal([BAD], color=False)
-    assert "\x1b[" not in text
-    assert "IOM-STORE-005" in text and "FAIL" in text
-    assert "counterexample:" in text and '"run_id": "r"' in text
-    assert "reproduction:" in text
-    assert text.rstrip().splitlines()[-1].startswith("FAILED  bad_manager: 1 passed, 1 failed")
-
-
-def test_terminal_colors_statuses_only_when_asked() -> None:
-    assert "\x1b[1;31m" in render_terminal([BAD], color=True)
-    ok_summary = render_terminal([GOOD], color=False).rstrip().splitlines()[-1]
-    assert ok_summary.startswith("OK  good_manager")
-
-
-def test_terminal_table_has_a_column_per_subject() -> None:
-    lines = render_terminal([GOOD, BAD], color=False).splitlines()
-    assert "good_manager" in lines[0] and "bad_manager" in lines[0]
-    row = next(line for line in lines if line.startswith("IOM-STORE-001"))
-    assert row.split()[-2:] == ["pass", "pass"]
-
-
 NOT_JUDGED = Report(
     "hangs_on_import", "reference", "pr", (), 0.0, 0,
     header={"kit": "9.9", "spec": "1.0", "hypothesis": "6.1", "python": "3.11", "seed": "7",
@@ -113,15 +90,8 @@ NOT_JUDGED = Report(
 
 
 def test_a_run_that_could_not_be_judged_says_so_with_its_header() -> None:
-    """A run-level error is NOT JUDGED (never OK), names its cause, and the header line says
-    how to reproduce the run (versions, seed, isolation)."""
-    text = render_terminal([NOT_JUDGED], color=False)
-    assert "ERROR  hangs_on_import: could not judge" in text
-    assert "  importing the target timed out after 60s" in text
-    summary, header = text.rstrip().splitlines()[-2:]
-    assert summary.startswith("NOT JUDGED  hangs_on_import")
-    assert header.strip() == ("kit 9.9; spec 1.0; hypothesis 6.1; python 3.11; seed 7; "
-                              "isolation process (jobs=2)")
+    """A run-level error is NOT JUDGED (never OK) in the step summary, names its cause, and
+    the header line says how to reproduce the run (versions, seed, isolation)."""
     markdown = render_markdown([NOT_JUDGED])
     assert "- **NOT JUDGED** hangs_on_import" in markdown
     assert "⚠️ could not judge: importing the target timed out after 60s" in markdown
