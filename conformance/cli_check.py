@@ -105,11 +105,15 @@ def _check_in_process(
 ) -> list[Report]:
     from dataclasses import replace
 
+    from hypothesis.configuration import set_hypothesis_home_dir
+
     from conformance.api import check_io_manager
     from conformance.contexts import ContextFactoryError
+    from conformance.isolation.pool import hypothesis_storage
     from conformance.subject import SubjectError
     from conformance.target import TargetError, resolve_target
 
+    set_hypothesis_home_dir(hypothesis_storage())  # never ./.hypothesis, as in the workers
     reports = []
     for ref, target in refs:
         try:

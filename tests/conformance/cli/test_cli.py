@@ -30,7 +30,7 @@ def test_exit_0_when_every_applicable_must_passes(capsys: pytest.CaptureFixture[
     lines = out.splitlines()
     assert any(line.startswith("passed   ") and "IOM-STORE" in line for line in lines)
     assert lines[-2].startswith(f"OK  {GOOD}")
-    header = " ".join(lines[1:lines.index("")])
+    header = " ".join(" ".join(lines[1:lines.index("")]).split())
     for field in ("kit ", "spec ", "hypothesis ", "python ", "seed derandomized",
                   "isolation process", f"target {GOOD}", "profile pr"):
         assert field in header

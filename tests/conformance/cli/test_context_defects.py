@@ -11,8 +11,8 @@ import pytest
 from conformance import cli
 from conformance.junit import render_junit
 from conformance.render import render_markdown
-from conformance.terminal import render_terminal
 from conformance.report import Report, RequirementResult, Status, Verdict
+from conformance.terminal import render_terminal
 
 RANGE = RequirementResult("IOM-PART-001", "MUST", "Ranges are inclusive, in definition order",
                           Status.FAIL, message="range keys in hash order")
