@@ -12,7 +12,7 @@ from enum import StrEnum
 
 __all__ = ["CHANGES", "SPEC_VERSION", "Change", "ChangeKind"]
 
-SPEC_VERSION = "1.1.0"
+SPEC_VERSION = "1.2.0"
 """The version of the requirement set in :mod:`spec.requirements`."""
 
 
@@ -37,6 +37,27 @@ class Change:
 
 
 CHANGES: tuple[Change, ...] = (
+    Change(
+        "1.2.0",
+        ChangeKind.REVISED,
+        ("IOM-ID-013",),
+        "Now a MUST, stated on what users observe: a value stored for an asset (partition) "
+        "under a context of one run loads under an input context of another run (another run "
+        "id, same asset key and partition); where it is stored is the manager's business. It "
+        "no longer says the storage location must not depend on the step key.",
+        "Issue 13: a manager that scopes asset storage by run id failed only a SHOULD, although "
+        "an asset a later run cannot load breaks every asset graph.",
+    ),
+    Change(
+        "1.2.0",
+        ChangeKind.ADDED,
+        ("IOM-ID-015",),
+        "Versioned outputs load across runs (MUST, needs `op_outputs`): an op output stored "
+        "with version V under a context of one run loads under an input context of another run "
+        "whose upstream output has the same step key, name and version V.",
+        "Issue 13: the identifier of a versioned output has no run id (IOM-ID-003) so that a "
+        "later run can reuse it; nothing checked that a manager keeps that promise.",
+    ),
     Change(
         "1.1.0",
         ChangeKind.ADDED,

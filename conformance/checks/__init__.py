@@ -2,6 +2,7 @@
 
 from conformance.checks import (  # noqa: F401 - imported to register their checks
     contexts,
+    cross_run,
     definitions,
     identifiers,
     key_domains,

@@ -1,8 +1,6 @@
-"""Storage checks: round trip, overwrite, missing data, persistence (IOM-STORE-*, IOM-ID-013)."""
+"""Storage checks: round trip, overwrite, missing data, persistence (IOM-STORE-*)."""
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 from hypothesis import strategies as st
 
@@ -16,7 +14,7 @@ from conformance.checks.base import (
     outputs_for,
 )
 from conformance.contexts import OutputSpec, PartitionsSpec
-from conformance.strategies.contexts import asset_output_specs, input_spec_for
+from conformance.strategies.contexts import input_spec_for
 
 
 def _distinct_pair(env: CheckEnv) -> st.SearchStrategy[tuple[OutputSpec, OutputSpec]]:
@@ -184,21 +182,6 @@ def no_stale_reads(env: CheckEnv) -> None:
         _expect_equal(h, "IOM-STORE-008", loaded, new, "reader after another instance wrote")
 
     env.run(body, out=outputs_for(env.subject), old=env.subject.values, new=env.subject.values)
-
-
-@check("IOM-ID-013", needs=("assets",))
-def asset_storage_run_independent(env: CheckEnv) -> None:
-    """Law: an asset stored in one run loads when the upstream output names another run and
-    step. IOM-ID-013."""
-
-    def body(h: Harness, out: OutputSpec, value: object) -> None:
-        if not h.store(out, value, requirement="IOM-ID-013"):
-            return
-        later = replace(out, run_id="a-later-run", step_key="another_step")
-        loaded = h.load(input_spec_for(later), requirement="IOM-ID-013")
-        _expect_equal(h, "IOM-ID-013", loaded, value, "asset loaded in a later run")
-
-    env.run(body, out=asset_output_specs(exotic=False), value=env.subject.values)
 
 
 _PARTS = PartitionsSpec("static", keys=("p", "q"))

@@ -4,7 +4,7 @@ keeps apart.
 
 from __future__ import annotations
 
-from spec._catalog.model import CTX, MGR, M, Requirement, S, req
+from spec._catalog.model import CTX, MGR, M, Requirement, req
 
 __all__ = ["IDENTIFIERS"]
 
@@ -55,9 +55,14 @@ IDENTIFIERS: tuple[Requirement, ...] = (
         old value: either kind of load then raises.)""", ("assets", "partitions"),
         rationale="Dagster 1.13 stores partition key ``.`` at the unpartitioned asset's path; it "
                   "deliberately deletes an unpartitioned file when the asset becomes partitioned."),
-    req("IOM-ID-013", S, MGR, "Asset storage is run independent",
-        """An asset (partition) stored in one run loads in any later run: its storage location
-        depends only on the asset identifier, not on run id or step key.""", ("assets",)),
+    req("IOM-ID-013", M, MGR, "Assets load across runs",
+        """A value stored for an asset (or one partition of it) under an output context of one
+        run loads, equal to it, under an input context of another run: one whose upstream output
+        has the same asset key and partition but another run id. Where and how the manager
+        stores the value is its own business; storage scoped by run id breaks this law.""",
+        ("assets",),
+        rationale="Every asset graph loads upstream assets that earlier runs materialized; a "
+                  "manager that scopes asset storage by run id loads nothing in a later run."),
     req("IOM-ID-014", M, MGR, "Asset-key domains",
         """A manager may declare the asset keys it accepts (its asset-key domain). The domain
         contains every key of one or two components matching ``[A-Za-z0-9_]+``. A key outside
@@ -68,4 +73,14 @@ IDENTIFIERS: tuple[Requirement, ...] = (
         rationale="Table managers need a schema and a table name; Dagster's ``DbIOManager`` "
                   "uses the last two components of a longer key, so ``[\"x\", \"a\", "
                   "\"b\"]`` silently shares the table of ``[\"a\", \"b\"]``."),
+    req("IOM-ID-015", M, MGR, "Versioned outputs load across runs",
+        """A value stored for an op output with a version (``IOM-ID-003``) under an output
+        context of one run loads, equal to it, under an input context of another run whose
+        upstream output has the same step key, output name and version but another run id.
+        Where the manager stores it is its own business; the identifier of a versioned output
+        has no run id, and storage scoped by run id breaks this law.""", ("op_outputs",),
+        rationale="Versions exist so that a later run can reuse an output computed with the "
+                  "same code and inputs: Dagster's identifier is ``[\"versioned_outputs\", "
+                  "version, step_key, name]`` and its file layout "
+                  "``<base>/versioned_outputs/<version>/<step_key>/<name>``, with no run id."),
 )

@@ -39,11 +39,15 @@ CASES = [
     ("FilesystemIOManager", "IOM-PART-001", "fail"),  # static ranges in hash order
     ("FilesystemIOManager", "IOM-PART-013", "fail"),  # multi ranges in hash order
     ("FilesystemIOManager", "IOM-CTX-003", "pass"),  # covered set is right, order aside
+    ("FilesystemIOManager", "IOM-ID-013", "pass"),  # assets load from a later run
+    ("FilesystemIOManager", "IOM-ID-015", "pass"),  # versioned_outputs/<version>/<step>/<name>
     ("fs_io_manager", "IOM-ID-011", "fail"),  # ["a/b"] and ["a", "b"] share one file
     ("InMemoryIOManager", "IOM-ID-010", "pass"),
+    ("InMemoryIOManager", "IOM-ID-015", "pass"),  # keyed by the run-free identifier
     ("mem_io_manager", "IOM-STORE-005", "pass"),
     ("UPathIOManager-sync-pickle", "IOM-PART-005", "pass"),
     ("UPathIOManager-sync-json", "IOM-STORE-001", "pass"),
+    ("UPathIOManager-sync-pickle", "IOM-ID-013", "pass"),
     ("UPathIOManager-async-pickle", "IOM-PART-008", "fail"),  # values re-keyed positionally
     ("UPathIOManager-async-pickle", "IOM-PART-004", "fail"),  # one partition loads as a dict
 ]

@@ -48,6 +48,35 @@ class IgnoresVersion(DictManager):
         return ("op", identifier)
 
 
+def run_id_of(context: Any) -> str:
+    """The run id a context names: its own (output) or its upstream output's (input)."""
+    upstream = getattr(context, "upstream_output", None)
+    return str((context if upstream is None else upstream).run_id)
+
+
+class VersionedOutputsScopedByRunId(DictManager):
+    """Puts the run id in front of a versioned output's identifier: a later run with the same
+    version finds nothing."""
+
+    breaks = "IOM-ID-015"
+
+    def op_key(self, context: Any) -> StorageKey:
+        identifier = tuple(context.get_identifier())
+        if identifier[0] == "versioned_outputs":
+            return ("op", run_id_of(context), identifier)
+        return ("op", identifier)
+
+
+class AssetsScopedByRunId(DictManager):
+    """Stores assets under a path that includes the run id (``<run_id>/<asset key>``, as a
+    per-run directory would): a later run finds nothing."""
+
+    breaks = "IOM-ID-013"
+
+    def asset_key(self, context: Any, partition: str | None) -> StorageKey:
+        return ("asset", run_id_of(context), tuple(context.asset_key.path), partition)
+
+
 class SlashJoinedAssetKey(DictManager):
     """Joins the asset key with ``/``: ``["a/b"]`` and ``["a", "b"]`` collide."""
 
@@ -120,6 +149,8 @@ BROKEN_IDENTIFIERS: tuple[type, ...] = (
     IgnoresRunId,
     IgnoresMappingKey,
     IgnoresVersion,
+    VersionedOutputsScopedByRunId,
+    AssetsScopedByRunId,
     SlashJoinedAssetKey,
     UnderscoreJoinedAssetKey,
     DropsEmptyComponents,
