@@ -61,7 +61,7 @@ class ConformanceCheck:
     def __call__(self) -> None:
         """Run the check and raise the pytest outcome (fail, xfail, skip) its results call
         for; return when every requirement it covers passed."""
-        from conformance.plugin import describe_failure
+        from conformance.plugin_outcomes import describe_failure
 
         report = self.run()
         if report.errors:

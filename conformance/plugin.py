@@ -22,21 +22,36 @@ once per subject, in full, and every test of that subject reads the shared repor
 selects which results are shown; a result never depends on the selection). The hypothesis
 profiles ``iomanager-pr``, ``iomanager-dev`` and ``iomanager-thorough`` are registered on
 import, never loaded.
+
+The ``[tool.iomanager-conformance]`` table of the rootdir's ``pyproject.toml``
+(:mod:`conformance.config`) applies as in the CLI: its ``target`` is checked like an
+``--io-manager``, ``profile``/``contexts``/``values``/``equals``/``call-timeout`` are the
+defaults (an ``--iom-*`` option, then a test class's own attribute, come first), ``select``
+decides which requirements run and each ``ignore`` skips its tests with the reason given.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import traceback
 from collections.abc import Iterator
-from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 
 import conformance.profiles  # noqa: F401  (registers the hypothesis profiles, loads none)
-from conformance.report import Report, RequirementResult, Status
+from conformance.plugin_outcomes import assert_judged, assert_requirement
+from conformance.plugin_runs import (
+    CONFIG_KEY,
+    POOL_KEY,
+    REPORTS_KEY,
+    Values,
+    as_subject,
+    isolated,
+    kit_config,
+    pool,
+    shared_report,
+)
+from conformance.report import Report
 from conformance.target import TargetError, resolve_target
 from spec.requirements import iter_requirements
 
@@ -49,8 +64,6 @@ _PROFILES = ("pr", "dev", "thorough")
 _ISOLATION = ("process", "none")
 _CONTEXTS = ("reference", "dagster")
 _TARGETS_KEY = pytest.StashKey[list[tuple[str, object]]]()
-_REPORTS_KEY = pytest.StashKey[dict[object, "Report | BaseException"]]()
-_POOL_KEY = pytest.StashKey[Any]()
 
 
 # ---------------------------------------------------------------------------------- hooks
@@ -99,9 +112,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--iom-call-timeout",
         type=float,
-        default=60.0,
+        default=None,
         metavar="SECONDS",
-        help="per-call deadline of a target in a worker (default 60)",
+        help="per-call deadline of a target in a worker (default: the pyproject.toml "
+        "[tool.iomanager-conformance] call-timeout, else 60)",
     )
     parser.addini(
         "iomanager_targets",
@@ -119,16 +133,22 @@ def pytest_configure(config: pytest.Config) -> None:
     """Find every target now, so a bad one is a usage error (exit code 4), not a test.
 
     Isolated, a worker imports the target (this process never does); a target whose import
-    raises or exits is not a usage error but an error of each of its tests."""
-    config.stash[_REPORTS_KEY] = {}
+    raises or exits is not a usage error but an error of each of its tests. The
+    ``[tool.iomanager-conformance]`` table of the rootdir's ``pyproject.toml`` is validated
+    here too (a bad one is a usage error naming the key)."""
+    config.stash[REPORTS_KEY] = {}
+    config.stash[CONFIG_KEY] = _load_table(config)
     targets = [*config.getini("iomanager_targets"), *config.getoption("iomanager_targets")]
+    table_target = kit_config(config).get("target")
+    if table_target is not None:
+        targets.append(str(table_target))
     resolved: list[tuple[str, object]] = []
     for target in dict.fromkeys(targets):
         try:
-            if _isolated(config):
+            if isolated(config):
                 resolved.append((target, _describe_in_worker(config, target)))
             else:
-                resolved.append((target, _as_subject(resolve_target(target), target)))
+                resolved.append((target, as_subject(resolve_target(target), target)))
         except (TargetError, TypeError) as exc:
             hint = _SYS_PATH_HINT if isinstance(getattr(exc, "cause", None),
                                                 ModuleNotFoundError) else ""
@@ -138,24 +158,21 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Stop the session's worker processes."""
-    pool = config.stash.get(_POOL_KEY, None)
-    if pool is not None:
-        pool.close()
+    workers = config.stash.get(POOL_KEY, None)
+    if workers is not None:
+        workers.close()
 
 
-def _isolated(config: pytest.Config) -> bool:
-    return bool(config.getoption("iom_isolation", "process") == "process")
+def _load_table(config: pytest.Config) -> Any:
+    from conformance.config import ConfigError, find_pyproject, load_config
 
-
-def _pool(config: pytest.Config) -> Any:
-    """The session's worker pool (one worker; started on first use)."""
-    pool = config.stash.get(_POOL_KEY, None)
-    if pool is None:
-        from conformance.isolation.pool import WorkerPool
-
-        pool = WorkerPool(1, call_timeout=float(config.getoption("iom_call_timeout", 60.0)))
-        config.stash[_POOL_KEY] = pool
-    return pool
+    inipath = config.inipath
+    path = inipath if inipath is not None and inipath.name == "pyproject.toml" else (
+        find_pyproject(Path(config.rootpath)))
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        raise pytest.UsageError(str(exc)) from exc
 
 
 def _describe_in_worker(config: pytest.Config, target: str) -> object:
@@ -167,7 +184,7 @@ def _describe_in_worker(config: pytest.Config, target: str) -> object:
     split_target(target)
     ref = SubjectRef(target=target)
     try:
-        _pool(config).describe(ref)
+        pool(config).describe(ref)
     except SubjectProblem as problem:
         if problem.kind == "usage":
             hint = _SYS_PATH_HINT if "not found" in str(problem) else ""
@@ -206,181 +223,25 @@ def display_target(target: str, rootdir: Any) -> str:
     return f"{shown.replace(os.sep, '/')}:{attribute}"
 
 
-# ---------------------------------------------------------------------------------- shared
-def _as_subject(obj: object, target: str) -> object:
-    from conformance.subject import Subject
+def _option(config: pytest.Config, name: str, own: object, fallback: object) -> object:
+    """``--iom-NAME`` when given, else a test class's ``own`` setting (when not ``None``),
+    else the table's ``NAME``, else ``fallback``."""
+    given = config.getoption(f"iom_{name}", None)
+    if given is not None:
+        return given
+    if own is not None:
+        return own
+    return kit_config(config).get(name, fallback)
 
-    return Subject.from_object(obj, name=target)
 
-
-def _worker_ref(config: pytest.Config, subject: object) -> object | None:
-    """How a worker finds ``subject``: the module attribute it is (``module:attr``), else a
-    pickle by reference; ``None`` when not isolated or neither works (then it is checked in
-    this process)."""
-    import pickle
-
-    from conformance.isolation.pool import SubjectProblem
-    from conformance.isolation.protocol import SubjectRef
-
-    if isinstance(subject, SubjectRef):
-        return subject
-    if not _isolated(config):
-        return None
-    candidates: list[SubjectRef] = [
-        SubjectRef(target=target, name=_subject_name(subject)) for target in _located(subject)
-    ]
-    with contextlib.suppress(Exception):  # lambdas, local classes, strategies
-        candidates.append(SubjectRef(pickled=pickle.dumps(subject), name=_subject_name(subject)))
-    for ref in candidates:
-        try:
-            _pool(config).describe(ref)
-        except SubjectProblem:
-            continue
-        return ref
+def _own_setting(cls: type, name: str) -> object:
+    """``name`` as a subclass of :class:`ConformanceTests` sets it (``None``: not set)."""
+    for klass in cls.__mro__:
+        if klass is ConformanceTests:
+            return None
+        if name in vars(klass):
+            return _class_attribute(klass, name)
     return None
-
-
-def _located(subject: object) -> list[str]:
-    """``module:attr`` names under which ``subject`` is a module-level attribute (test modules
-    last: a worker may not have their directory on its path)."""
-    import sys
-
-    found: list[str] = []
-    for name, module in list(sys.modules.items()):
-        namespace = getattr(module, "__dict__", None)
-        if name == "__main__" or not isinstance(namespace, dict):
-            continue
-        found.extend(f"{name}:{attr}" for attr, value in list(namespace.items())
-                     if value is subject and not attr.startswith("_"))
-    return sorted(found, key=lambda target: ("test" in target.split(":")[0], target))[:3]
-
-
-def _subject_name(subject: object) -> str:
-    name = getattr(subject, "name", None)
-    if isinstance(name, str):
-        return name
-    return f"{getattr(subject, '__module__', '?')}:{getattr(subject, '__qualname__', subject)}"
-
-
-@dataclass(frozen=True)
-class Values:
-    """The ``values``/``equals`` a subject is checked with (``None``: the subject's own)."""
-
-    values: object = None
-    equals: object = None
-
-    @property
-    def named(self) -> bool:
-        """Whether both are absent or names (a family, ``MODULE:ATTR``) a worker resolves."""
-        return all(v is None or isinstance(v, str) for v in (self.values, self.equals))
-
-
-def _check(config: pytest.Config, subject: object, contexts: str, profile: str,
-           values: Values = Values()) -> Report:
-    from dataclasses import replace
-
-    from conformance.header import run_header
-
-    if not values.named:  # strategy or function objects: resolved here, checked here
-        from conformance.subject import Subject
-
-        subject = Subject.from_object(subject, values=values.values,  # type: ignore[arg-type]
-                                      equals=values.equals)  # type: ignore[arg-type]
-        values = Values()
-    shown = values.values if isinstance(values.values, str) else None
-    ref = _worker_ref(config, subject)
-    if ref is None:
-        from conformance.api import check_io_manager
-
-        report = check_io_manager(subject, contexts=contexts, profile=profile, values=shown,
-                                  equals=values.equals)  # type: ignore[arg-type]
-        header = run_header(target=report.subject, contexts=contexts, profile=profile,
-                            seed=None, isolation="none", values=shown)
-        return replace(report, header=header)
-    from conformance.isolation.protocol import SubjectRef
-    from conformance.isolation.session import check_in_workers
-
-    assert isinstance(ref, SubjectRef)
-    ref = replace(ref, values=shown, equals=values.equals)  # type: ignore[arg-type]
-    header = run_header(target=ref.describe(), contexts=contexts, profile=profile, seed=None,
-                        isolation="process", values=shown)
-    return check_in_workers(ref, _pool(config), contexts=contexts, profile=profile,
-                            header=header)
-
-
-def _report(config: pytest.Config, key: object, subject: object, contexts: str, profile: str,
-            values: Values = Values()) -> Report:
-    """The kit's report for ``subject``, computed once per key and session."""
-    cache = config.stash[_REPORTS_KEY]
-    if key not in cache:
-        try:
-            cache[key] = _check(config, subject, contexts, profile, values)
-        except Exception as exc:  # reported by every test of the subject, not a crash
-            cache[key] = exc
-    found = cache[key]
-    if isinstance(found, BaseException):
-        details = "".join(traceback.format_exception(found))
-        pytest.fail(f"the conformance kit could not check this subject:\n{details}", pytrace=False)
-    return found
-
-
-def assert_requirement(report: Report, requirement_id: str) -> None:
-    """Turn ``report``'s result for ``requirement_id`` into a pytest outcome.
-
-    PASS returns; NOT_APPLICABLE skips with the reason; a failed MUST fails with the
-    counterexample and reproduction; a failed SHOULD or MAY is an ``xfail``.
-    """
-    assert_judged(report, requirement_id)
-    result = next((r for r in report.results if r.requirement_id == requirement_id), None)
-    if result is None:
-        pytest.skip(f"{requirement_id} was not part of this run")
-    if result.status is Status.PASS:
-        return
-    if result.status is Status.NOT_APPLICABLE:
-        pytest.skip(f"{requirement_id} not applicable: {result.message or 'no reason given'}")
-    text = describe_failure(result, report.subject)
-    defects = {r.requirement_id for r in report.context_defects()}
-    if requirement_id in defects and not report.context_defects_fatal:
-        pytest.xfail(f"a defect of the {report.contexts} contexts, not of the manager: {text}")
-    if result.level != "MUST":
-        pytest.xfail(f"{result.level} requirement not met: {text}")
-    pytest.fail(text, pytrace=False)
-
-
-def assert_judged(report: Report, requirement_id: str) -> None:
-    """Fail when the kit could not judge ``requirement_id`` (the target crashed, exited, hung
-    or could not be imported). Called in a test's setup, so that pytest counts an *error*, as
-    the CLI's exit code 3 does."""
-    if report.errors:
-        pytest.fail(f"the kit could not judge {report.subject}:\n" + "\n".join(report.errors),
-                    pytrace=False)
-    for result in report.results:
-        if result.requirement_id == requirement_id and result.status is Status.ERROR:
-            pytest.fail("the kit could not judge: " + describe_failure(result, report.subject),
-                        pytrace=False)
-
-
-def describe_failure(result: RequirementResult, subject: str) -> str:
-    """A self-contained failure text: requirement, message, counterexample, reproduction."""
-    lines = [
-        f"{result.requirement_id} ({result.level}) {result.title}: {result.status.value} "
-        f"for {subject}",
-    ]
-    if result.checks:
-        lines.append("checks: " + ", ".join(result.checks))
-    if result.message:
-        lines += ["", result.message]
-    if result.counterexample is not None:
-        lines += ["", "counterexample:", json.dumps(dict(result.counterexample), indent=2,
-                                                    default=repr)]
-    if result.reproduction:
-        lines += ["", "reproduction:", result.reproduction]
-    return "\n".join(lines)
-
-
-def _option(config: pytest.Config, name: str, fallback: str) -> str:
-    value = config.getoption(name)
-    return fallback if value is None else str(value)
 
 
 def _class_attribute(cls: type, name: str) -> object:
@@ -431,15 +292,16 @@ class ConformanceTests:
         """The subject's shared report; errors (not failures) when the kit could not judge
         ``requirement_id``."""
         config = request.config
-        contexts = _option(config, "iom_contexts", self.contexts)
-        profile = _option(config, "iom_profile", self.profile)
+        cls = type(self)
+        contexts = str(_option(config, "contexts", _own_setting(cls, "contexts"), "reference"))
+        profile = str(_option(config, "profile", _own_setting(cls, "profile"), "pr"))
         callspec = getattr(request.node, "callspec", None)
         params = {} if callspec is None else dict(callspec.params)
         params.pop("requirement_id", None)
-        values = Values(config.getoption("iom_values") or _class_attribute(type(self), "values"),
-                        config.getoption("iom_equals") or _class_attribute(type(self), "equals"))
+        values = Values(_option(config, "values", _own_setting(cls, "values"), None),
+                        _option(config, "equals", _own_setting(cls, "equals"), None))
         key = ("class", type(self), repr(sorted(params.items())), contexts, profile, values)
-        report = _report(config, key, io_manager_subject, contexts, profile, values)
+        report = shared_report(config, key, io_manager_subject, contexts, profile, values)
         assert_judged(report, requirement_id)
         return report
 
@@ -470,11 +332,12 @@ class _RequirementItem(pytest.Item):
         self.subject = subject
 
     def _shared_report(self) -> Report:
-        contexts = _option(self.config, "iom_contexts", "reference")
-        profile = _option(self.config, "iom_profile", "pr")
-        values = Values(self.config.getoption("iom_values"), self.config.getoption("iom_equals"))
+        contexts = str(_option(self.config, "contexts", None, "reference"))
+        profile = str(_option(self.config, "profile", None, "pr"))
+        values = Values(_option(self.config, "values", None, None),
+                        _option(self.config, "equals", None, None))
         key = ("target", self.parent.name if self.parent else "", contexts, profile, values)
-        return _report(self.config, key, self.subject, contexts, profile, values)
+        return shared_report(self.config, key, self.subject, contexts, profile, values)
 
     def setup(self) -> None:
         """Errors (not failures) when the kit could not judge this requirement."""
