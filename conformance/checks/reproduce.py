@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from conformance.checks.source_wrap import wrap_source_line
+
 __all__ = ["reproduction"]
 
 _HEADER = """\
@@ -18,7 +20,7 @@ _HEADER = """\
 # test that asserts the law is written by: python -m conformance check ... --repro-dir DIR).
 from reference_impl.asset_key import AssetKey
 from reference_impl.context import build_input_context, build_output_context
-from reference_impl.partitions import *  # noqa: F403 (partitions definitions, PartitionKeyRange)
+from reference_impl.partitions import *  # noqa: F403 (definitions, PartitionKeyRange)
 {imports}
 manager = {construct}  # a fresh manager
 """
@@ -116,7 +118,8 @@ def reproduction(
             lines.append(f"manager = {construct}  # a new instance on the same storage")
         else:
             lines.append(f"# {op}")
-    text = "\n".join(lines) + "\n"
+    text = "\n".join(wrapped for line in "\n".join(lines).splitlines()
+                     for wrapped in wrap_source_line(line)) + "\n"
     try:
         compile(text, "<reproduction>", "exec")
     except (SyntaxError, ValueError):  # never hand out a snippet that does not compile
