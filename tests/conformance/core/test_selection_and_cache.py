@@ -12,10 +12,11 @@ from hypothesis import given, settings
 from conformance.api import check_io_manager
 from conformance.checks import CHECKS, CheckEnv, RequirementViolation, check
 from conformance.checks.base import HARNESS_REPORTS
+from conformance.context_cache import _CONTEXT_RUNS, clear_context_cache
 from conformance.contexts import OutputSpec, resolve_context_factory
 from conformance.profiles import get_profile
 from conformance.report import Status
-from conformance.runner import _CONTEXT_RUNS, clear_context_cache, run_checks
+from conformance.runner import run_checks
 from conformance.strategies.contexts import changes_for, one_component_apart
 from conformance.subject import Subject
 from reference_impl import FilesystemIOManager
