@@ -10,6 +10,7 @@ Prose is wrapped; verbatim text (counterexamples, reproductions, tracebacks) is 
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 import unicodedata
@@ -20,13 +21,12 @@ from conformance.report_text import (
     STATUS_WORD,
     VERDICT_STATUS,
     VERDICT_WORD,
-    counterexample_json,
     defects_heading,
     summary,
 )
 from spec.requirements import REQUIREMENTS
 
-__all__ = ["law_of", "render_terminal"]
+__all__ = ["compact_json", "law_of", "render_terminal"]
 
 WIDTH = 100
 _ANSI = {
@@ -121,9 +121,9 @@ def _failure(result: RequirementResult, paint: _Painter, width: int) -> list[str
         lines += _wrap("checks: " + ", ".join(result.checks), width, first_indent=2, indent=4)
     for line in result.message.splitlines():
         lines += _wrap(line, width, first_indent=2, indent=4) if line.strip() else [""]
-    counterexample = counterexample_json(result)
-    if counterexample is not None:
-        lines += ["  counterexample:", *_indent(counterexample, 4)]
+    if result.counterexample is not None:
+        lines += ["  counterexample:",
+                  *compact_json(dict(result.counterexample), width, indent=4)]
     if result.reproduction:
         lines += ["  reproduction:", *_indent(result.reproduction, 4)]
     return lines
@@ -176,6 +176,26 @@ def _overall(reports: Sequence[Report], paint: _Painter) -> str:
         return (paint(Status.ERROR, "NOT JUDGED") + f"  {unjudged} of {len(reports)} managers "
                 "could not be judged; no MUST failed")
     return paint(Status.PASS, "OK") + f"  all {len(reports)} managers passed every MUST"
+
+
+def compact_json(value: object, width: int, indent: int = 0, step: int = 2) -> list[str]:
+    """``value`` as JSON lines: a container that fits in ``width`` columns stays on one line,
+    a larger one gets one line per item (values JSON cannot hold appear as their ``repr``)."""
+    pad = " " * indent
+    flat = json.dumps(value, ensure_ascii=False, default=repr)
+    if not isinstance(value, dict | list) or not value or indent + _cells(flat) <= width:
+        return [pad + flat]
+    items = list(value.items()) if isinstance(value, dict) else [(None, v) for v in value]
+    opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
+    lines = [pad + opening]
+    for position, (key, item) in enumerate(items):
+        label = "" if key is None else json.dumps(str(key), ensure_ascii=False) + ": "
+        inner = compact_json(item, width, indent + step, step)
+        inner[0] = " " * (indent + step) + label + inner[0].lstrip()
+        if position < len(items) - 1:
+            inner[-1] += ","
+        lines += inner
+    return [*lines, pad + closing]
 
 
 def _wrap(text: str, width: int, *, indent: int = 0, first_indent: int = 0) -> list[str]:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from conformance.report import Report, RequirementResult, Status
-from conformance.terminal import law_of, render_terminal
+from conformance.terminal import compact_json, law_of, render_terminal
 from spec.requirements import REQUIREMENTS
 
 HEADER = {"target": "pkg.io:Manager", "kit": "9.9", "spec": "1.0", "hypothesis": "6.1",
@@ -112,3 +115,24 @@ def test_the_law_is_the_first_sentence_of_the_requirement() -> None:
         law = law_of(requirement.id)
         assert law and requirement.text.replace("``", "`").startswith(law), requirement.id
     assert law_of("IOM-NOPE-001") == ""
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                max_size=4),
+    max_leaves=30,
+)
+
+
+@given(JSON_VALUES, st.integers(min_value=20, max_value=100))
+def test_compact_json_is_the_same_json_in_fewer_lines(value: object, width: int) -> None:
+    """The terminal's counterexample JSON parses back to the value; a container is kept on one
+    line when it fits in ``width`` columns."""
+    lines = compact_json(value, width, indent=4)
+    assert json.loads("\n".join(lines)) == value
+    flat = json.dumps(value, ensure_ascii=False)
+    from conformance.terminal import _cells
+
+    if 4 + _cells(flat) <= width:
+        assert lines == ["    " + flat]
