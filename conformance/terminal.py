@@ -190,7 +190,7 @@ def compact_json(value: object, width: int, indent: int = 0, step: int = 2) -> l
     lines = [pad + opening]
     for position, (key, item) in enumerate(items):
         label = "" if key is None else json.dumps(str(key), ensure_ascii=False) + ": "
-        inner = compact_json(item, width, indent + step, step)
+        inner = compact_json(item, width - _cells(label), indent + step, step)
         inner[0] = " " * (indent + step) + label + inner[0].lstrip()
         if position < len(items) - 1:
             inner[-1] += ","

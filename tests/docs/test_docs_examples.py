@@ -175,3 +175,30 @@ def test_parametrize_with_checks_examples(
     assert outcomes.get("passed", 0) >= 12 and "failed" not in outcomes, outcomes
     collected = pytester.runpytest_subprocess("-q", "--collect-only", "-p", "no:cacheprovider")
     collected.stdout.fnmatch_lines(["test_guide.py::test_my_manager?IOM-STORE-007?"])
+
+
+def _toml_tables(path: Path) -> list[str]:
+    blocks = re.findall(r"^```toml\n(.*?)^```", path.read_text(encoding="utf-8"), re.S | re.M)
+    return [b for b in blocks if "[tool.iomanager-conformance]" in b]
+
+
+@pytest.mark.parametrize("document", ["README.md", "docs/CONFORMANCE.md", "conformance/config.py"])
+def test_configuration_examples_are_valid_tables(tmp_path: Path, document: str) -> None:
+    """Every ``[tool.iomanager-conformance]`` example in the docs (and the config module's
+    docstring) passes the kit's own validation, ignores with their reasons included."""
+    from conformance.config import load_config
+
+    path = ROOT / document
+    if path.suffix == ".py":
+        text = path.read_text(encoding="utf-8")
+        start = text.index("    [tool.iomanager-conformance]\n") + 4
+        blocks = [textwrap.dedent("    " + text[start:text.index("\n\nRelative paths", start)])]
+    else:
+        blocks = _toml_tables(path)
+    assert blocks, f"no configuration example in {document}"
+    for block in blocks:
+        pyproject = tmp_path / "pyproject.toml"
+        pyproject.write_text(block, encoding="utf-8")
+        config = load_config(pyproject)
+        assert config.values or config.selection.select, block
+        assert all(reason for reason in config.selection.ignore.values())
