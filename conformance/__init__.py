@@ -7,7 +7,22 @@ stays cheap and free of import cycles.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what the lazy names are, for type checkers
+    from conformance.api import check_io_manager
+    from conformance.checks.base import RequirementViolation
+    from conformance.contexts import (
+        ContextFactory,
+        InputSpec,
+        OutputSpec,
+        PartitionsSpec,
+        ReferenceContextFactory,
+    )
+    from conformance.parametrize import parametrize_with_checks
+    from conformance.report import Report, RequirementResult, Status
+    from conformance.shares import PartitionShares
+    from conformance.subject import Capabilities, Subject, SubjectError
 
 __all__ = [
     "Capabilities",

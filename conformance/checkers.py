@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "CHECKERS",
@@ -219,7 +220,9 @@ def _parse_pyright(stdout: str) -> list[Diagnostic]:
 
 
 def _parse_pyrefly(stdout: str) -> list[Diagnostic]:
-    report = json.loads(stdout[stdout.index("{"):]) if stdout.strip() else {"errors": []}
+    report: dict[str, Any] = (
+        json.loads(stdout[stdout.index("{"):]) if stdout.strip() else {"errors": []}
+    )
     return [
         Diagnostic(item["path"], item["line"], item["name"], item["description"])
         for item in report["errors"]

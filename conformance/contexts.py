@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol, runtime_checkable
 
+from reference_impl.narrowing import is_list_or_tuple, is_mapping, is_tuple
 from spec.contexts import InputContextLike, OutputContextLike
 
 __all__ = [
@@ -133,16 +134,17 @@ class InputSpec:
 
 def _spec_json(spec: OutputSpec | InputSpec) -> dict[str, object]:
     out: dict[str, object] = {}
-    for key, value in vars(spec).items():
-        if value is None or (isinstance(value, Mapping) and not value):
+    fields: dict[str, object] = vars(spec)
+    for key, value in fields.items():
+        if value is None or (is_mapping(value) and not value):
             continue
         if key == "resources":
-            out[key] = sorted(value)
+            out[key] = sorted(spec.resources)
         elif isinstance(value, OutputSpec | PartitionsSpec):
             out[key] = value.to_json()
-        elif isinstance(value, tuple):
+        elif is_tuple(value):
             out[key] = list(value)
-        elif isinstance(value, Mapping):
+        elif is_mapping(value):
             out[key] = {str(k): _jsonable(v) for k, v in value.items()}
         else:
             out[key] = value
@@ -152,9 +154,9 @@ def _spec_json(spec: OutputSpec | InputSpec) -> dict[str, object]:
 def _jsonable(value: object) -> object:
     if value is None or isinstance(value, bool | int | float | str):
         return value
-    if isinstance(value, list | tuple):
+    if is_list_or_tuple(value):
         return [_jsonable(v) for v in value]
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         return {str(k): _jsonable(v) for k, v in value.items()}
     return repr(value)
 

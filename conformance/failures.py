@@ -115,7 +115,7 @@ def target_slug(target: str) -> str:
 
 def failure_records(report: Report, target: str, seed: int | None) -> list[FailureRecord]:
     """The records of ``report``'s replayable failures (FAIL, or ERROR with a replay)."""
-    records = []
+    records: list[FailureRecord] = []
     for result in report.results:
         if not _replayable(result):
             continue
@@ -159,7 +159,7 @@ def store_failures(
         return []
     directory.mkdir(parents=True, exist_ok=True)
     _ignore_folder(directory)
-    written = []
+    written: list[Path] = []
     for record in records:
         path = directory / record.file_name
         temporary = path.with_suffix(".json.tmp")
@@ -182,7 +182,7 @@ def _ignore_folder(directory: Path) -> None:
 def load_failures(directory: Path) -> Sequence[tuple[Path, FailureRecord]]:
     """Every stored failure in ``directory`` (sorted by file name); raises ``ValueError``
     naming a file that is not a stored failure."""
-    found = []
+    found: list[tuple[Path, FailureRecord]] = []
     for path in sorted(directory.glob("*.json")):
         try:
             data = json.loads(path.read_text(encoding="utf-8"))

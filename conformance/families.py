@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 from hypothesis.strategies import SearchStrategy
 
@@ -115,8 +116,9 @@ def _concat_frames(frames: Sequence[object]) -> object:
 
 
 def _concat_tables(tables: Sequence[object]) -> object:
-    import pyarrow as pa
+    import pyarrow
 
+    pa: Any = pyarrow  # pyarrow's compiled functions carry no types
     return pa.concat_tables(list(tables))
 
 
@@ -179,7 +181,7 @@ def resolve_values(spec: str | SearchStrategy[object]) -> SearchStrategy[object]
             f"--values {spec}: expected a hypothesis strategy or a zero-argument function "
             f"returning one, got {type(found).__name__}"
         )
-    return found
+    return cast("SearchStrategy[object]", found)  # a strategy of values, whatever their type
 
 
 def resolve_equals(
@@ -196,7 +198,8 @@ def resolve_equals(
             f"--equals {spec}: expected a function of two values returning bool, got "
             f"{type(found).__name__}"
         )
-    return found
+    # Only checked to be callable: it is called with two values, its result taken as a bool.
+    return cast("Callable[[object, object], bool]", found)
 
 
 def default_equals(spec: str | SearchStrategy[object] | None) -> Callable[[object, object], bool]:

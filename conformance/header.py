@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import importlib.metadata
 import platform
+from typing import Final
 
 import hypothesis
 
 from spec.changelog import SPEC_VERSION
 
-__all__ = ["kit_version", "run_header"]
+__all__ = ["HYPOTHESIS_VERSION", "kit_version", "run_header"]
+
+# hypothesis.__version__, joined from its typed parts (hypothesis leaves __version__ untyped).
+HYPOTHESIS_VERSION: Final = ".".join(map(str, hypothesis.__version_info__))
 
 
 def _version(distribution: str) -> str | None:
@@ -43,7 +47,7 @@ def run_header(
         "target": target,
         "kit": kit_version(),
         "spec": SPEC_VERSION,
-        "hypothesis": hypothesis.__version__,
+        "hypothesis": HYPOTHESIS_VERSION,
         "python": platform.python_version(),
         "contexts": contexts,
         "profile": profile,

@@ -28,7 +28,7 @@ def render_junit(reports: Sequence[Report]) -> str:
     """The JUnit XML document for ``reports``."""
     suites = ET.Element("testsuites", name="iomanager-conformance")
     for report in reports:
-        defects = set() if report.context_defects_fatal else {
+        defects: set[str] = set() if report.context_defects_fatal else {
             r.requirement_id for r in report.context_defects()}
         judged = [r for r in report.results if r.requirement_id not in defects]
         suite = ET.SubElement(

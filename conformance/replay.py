@@ -22,6 +22,7 @@ from typing import Any
 
 from conformance.checks.replaying import Replay
 from conformance.failures import FailureRecord, target_slug
+from reference_impl.narrowing import is_list, is_mapping
 
 __all__ = ["ReplayOutcome", "assert_law_holds", "replay_record", "write_reproduction"]
 
@@ -133,11 +134,11 @@ def test_{function}() -> None:
 def _steps(record: FailureRecord) -> str:
     counterexample = record.counterexample or {}
     steps = counterexample.get("steps")
-    if not isinstance(steps, list) or not steps:
+    if not is_list(steps) or not steps:
         return "    (no manager calls recorded)"
-    lines = []
+    lines: list[str] = []
     for step in steps:
-        if not isinstance(step, Mapping):
+        if not is_mapping(step):
             continue
         op = step.get("op")
         if op == "store":

@@ -10,6 +10,7 @@ unrelated (the key type is invariant) and the guarded branch as unreachable.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 
@@ -21,6 +22,7 @@ __all__ = [
     "is_list",
     "is_list_or_tuple",
     "is_mapping",
+    "is_path_like",
     "is_sequence",
     "is_tuple",
 ]
@@ -44,6 +46,11 @@ def is_list(value: object) -> TypeIs[list[object]]:
 def is_list_or_tuple(value: object) -> TypeIs[list[object] | tuple[object, ...]]:
     """``isinstance(value, (list, tuple))``."""
     return isinstance(value, (list, tuple))
+
+
+def is_path_like(value: object) -> TypeIs[os.PathLike[str] | os.PathLike[bytes]]:
+    """``isinstance(value, os.PathLike)``."""
+    return isinstance(value, os.PathLike)
 
 
 def is_sequence(value: object) -> TypeIs[Sequence[object]]:

@@ -1,19 +1,18 @@
 """The checks, one module per spec area; importing this package registers them all."""
 
-from conformance.checks import (  # noqa: F401 - imported to register their checks
-    contexts,
-    cross_run,
-    definitions,
-    identifiers,
-    key_domains,
-    metadata,
-    partition_contexts,
-    partition_ranges,
-    partitions,
-    security,
-    stateful,
-    storage,
-)
+# Imported to register their checks (`x as x`: kept as the package's attributes).
+from conformance.checks import contexts as contexts
+from conformance.checks import cross_run as cross_run
+from conformance.checks import definitions as definitions
+from conformance.checks import identifiers as identifiers
+from conformance.checks import key_domains as key_domains
+from conformance.checks import metadata as metadata
+from conformance.checks import partition_contexts as partition_contexts
+from conformance.checks import partition_ranges as partition_ranges
+from conformance.checks import partitions as partitions
+from conformance.checks import security as security
+from conformance.checks import stateful as stateful
+from conformance.checks import storage as storage
 from conformance.checks.base import (
     CHECKS,
     Check,

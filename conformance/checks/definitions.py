@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from typing import Any, cast
 
 from hypothesis import strategies as st
 
@@ -58,7 +58,7 @@ def config_validated(env: CheckEnv) -> None:
         raise NotApplicable("the subject is not a definition with a config schema")
     from conformance.subject import initialize_source
 
-    field = next(iter(schema))
+    field = next(iter(cast("dict[str, object]", schema)))  # a schema maps field names
     env.examples += 1
     try:
         initialize_source(source, {field: object()})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from conformance.contexts import OutputSpec, PartitionsSpec
 
@@ -40,7 +40,9 @@ def _partition_components(key: str, partitions_def: PartitionsSpec | None) -> tu
     """One component per dimension value (dimension-name order) for a multi-partition key."""
     by_dimension = getattr(key, "keys_by_dimension", None)
     if isinstance(by_dimension, Mapping):
-        return tuple(str(by_dimension[name]) for name in sorted(by_dimension))
+        # A MultiPartitionKey's keys_by_dimension: str dimension names and keys.
+        keys = cast("Mapping[str, object]", by_dimension)
+        return tuple(str(keys[name]) for name in sorted(keys))
     if partitions_def is not None and partitions_def.kind == "multi":
         return tuple(str(key).split("|"))
     return (str(key),)
@@ -144,6 +146,6 @@ def partitioning_of(spec: OutputSpec, context: Any = None) -> Partitioning | Non
         except Exception:
             found = None
         if isinstance(found, Mapping):
-            metadata = found
+            metadata = cast("Mapping[str, object]", found)  # str keys (spec.ContextLike)
     expr = metadata.get("partition_expr")
     return (_family(spec.partitions_def), None if expr is None else repr(expr))

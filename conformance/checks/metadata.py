@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -27,6 +28,7 @@ from conformance.strategies.values import (
     metadata_mappings,
     raw_metadata_values,
 )
+from reference_impl.narrowing import is_path_like
 
 _OUT = OutputSpec(run_id="run-1", step_key="s", name="result", asset_key=("a",))
 
@@ -35,9 +37,23 @@ def _logged(context: Any) -> dict[str, Any]:
     return dict(context.get_logged_metadata())
 
 
+def _logged_events(context: object) -> list[object]:
+    """``context.get_logged_events()`` as a list; empty when the context has no such method."""
+    get_events: Callable[[], Iterable[object]] = getattr(context, "get_logged_events", list)
+    return list(get_events())
+
+
+def _logged_metadata(context: object) -> dict[str, object]:
+    """``context.get_logged_metadata()`` as a dict; empty when the context has no such method."""
+    get_metadata: Callable[[], Mapping[str, object]] = getattr(
+        context, "get_logged_metadata", dict
+    )
+    return dict(get_metadata())
+
+
 def _wraps(wrapped: Any, raw: object) -> bool:
     value = getattr(wrapped, "value", wrapped)
-    if isinstance(raw, os.PathLike):
+    if is_path_like(raw):
         return bool(value == os.fspath(raw))
     return bool(value == raw) or (isinstance(raw, float) and value != value and raw != raw)
 
@@ -131,7 +147,7 @@ def log_event_rules(env: CheckEnv) -> None:
         events = [env.contexts.materialization(("a",)) for _ in range(2)]
         for event in events:
             context.log_event(event)
-        if list(getattr(context, "get_logged_events", list)()) != events:
+        if _logged_events(context) != events:
             raise RequirementViolation("IOM-META-009", "logged events do not read back in order")
 
     env.run_contexts(
@@ -212,7 +228,7 @@ def manager_metadata_and_events(env: CheckEnv) -> None:
                 "IOM-META-007", f"handle_output raised {error!r}", h.counterexample()
             ) from error
         events: list[Any] = (
-            list(getattr(context, "get_logged_events", list)()) if context.has_asset_key else []
+            _logged_events(context) if context.has_asset_key else []
         )
         for event in events:
             if list(getattr(event.asset_key, "path", [])) != list(context.asset_key.path):
@@ -221,7 +237,7 @@ def manager_metadata_and_events(env: CheckEnv) -> None:
                     f"logged {event!r} for {context.asset_key!r}",
                     h.counterexample(),
                 )
-        for key, item in getattr(context, "get_logged_metadata", dict)().items():
+        for key, item in _logged_metadata(context).items():
             if not hasattr(item, "value"):
                 raise RequirementViolation("IOM-META-007", f"metadata {key!r} is {item!r}")
 
@@ -238,7 +254,7 @@ def _path_text(item: Any) -> str | None:
     for candidate in (getattr(item, "path", None), getattr(item, "value", None), item):
         if isinstance(candidate, str) and candidate:
             return candidate
-        if isinstance(candidate, os.PathLike):
+        if is_path_like(candidate):
             return str(os.fspath(candidate))
     return None
 
@@ -263,7 +279,7 @@ def path_metadata(env: CheckEnv) -> None:
                 h.manager.handle_output(context, value)
         except Exception:
             return  # storage failures are other checks' business
-        logged = dict(getattr(context, "get_logged_metadata", dict)())
+        logged = _logged_metadata(context)
         if "path" not in logged:
             return
         text = _path_text(logged["path"])

@@ -202,7 +202,7 @@ def multi_ranges_are_rectangles(env: CheckEnv) -> None:
     def body(case: RangeCase) -> None:
         spec, (start_key, end_key), _ = case
         start, end = start_key, end_key
-        sub_ranges = []
+        sub_ranges: list[list[str]] = []
         for name, dim in spec.dimensions:
             dim_keys = dim.build().get_partition_keys()
             lo = _index(dim_keys, start_key.keys_by_dimension[name])  # type: ignore[attr-defined]

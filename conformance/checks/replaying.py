@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import hypothesis
+from conformance.header import HYPOTHESIS_VERSION
 
 __all__ = ["Replay", "replay_of"]
 
@@ -31,7 +31,7 @@ class Replay:
     run_index: int | None
     blob: str | None = None
     explicit_index: int | None = None
-    hypothesis_version: str = hypothesis.__version__
+    hypothesis_version: str = HYPOTHESIS_VERSION
 
     def blob_bytes(self) -> bytes:
         """The raw hypothesis failure blob (for ``reproduce_failure``)."""
@@ -48,7 +48,7 @@ class Replay:
             run_index=data.get("run_index"),
             blob=data.get("blob"),
             explicit_index=data.get("explicit_index"),
-            hypothesis_version=str(data.get("hypothesis_version", hypothesis.__version__)),
+            hypothesis_version=str(data.get("hypothesis_version", HYPOTHESIS_VERSION)),
         )
 
 

@@ -10,6 +10,9 @@ object at an address) appears as ``...`` with the ``repr`` in a comment.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import cast
+
+from typing_extensions import TypeIs
 
 from conformance.checks.source_wrap import wrap_source_line
 
@@ -50,14 +53,21 @@ def _value_source(value_repr: object) -> str:
     return text
 
 
+def _is_json_object(value: object) -> TypeIs[Mapping[str, object]]:
+    """Whether ``value`` is a mapping; in a trace (JSON-able data) its keys are str."""
+    return isinstance(value, Mapping)
+
+
 def _partitions_source(spec: Mapping[str, object]) -> str:
     kind = spec["kind"]
     if kind == "static":
         return f"StaticPartitionsDefinition({spec['keys']!r})"
     if kind == "multi":
         dims = spec["dimensions"]
-        assert isinstance(dims, Mapping)
-        inner = ", ".join(f"{n!r}: {_partitions_source(d)}" for n, d in dims.items())
+        assert _is_json_object(dims)
+        inner = ", ".join(  # each dimension's value is a partitions spec, a JSON object
+            f"{n!r}: {_partitions_source(cast('Mapping[str, object]', d))}" for n, d in dims.items()
+        )
         return f"MultiPartitionsDefinition({{{inner}}})"
     return (
         f"{str(kind).capitalize()}PartitionsDefinition(start_date={spec['start']!r}, "
@@ -68,11 +78,11 @@ def _partitions_source(spec: Mapping[str, object]) -> str:
 def _kwargs(spec: Mapping[str, object]) -> list[str]:
     args: list[str] = []
     for key, value in spec.items():
-        if key == "upstream" and isinstance(value, Mapping):
+        if key == "upstream" and _is_json_object(value):
             args.append(f"upstream_output=build_output_context({', '.join(_kwargs(value))})")
         elif key == "asset_key":
             args.append(f"asset_key=AssetKey({value!r})")
-        elif key == "partitions_def" and isinstance(value, Mapping):
+        elif key == "partitions_def" and _is_json_object(value):
             args.append(f"asset_partitions_def={_partitions_source(value)}")
         elif key == "partition_key_range" and isinstance(value, Sequence):
             args.append(f"asset_partition_key_range=PartitionKeyRange({value[0]!r}, {value[1]!r})")
@@ -99,7 +109,7 @@ def reproduction(
         note = f"  # raised {step['raised']}" if "raised" in step else ""
         if op == "store":
             output = step["output"]
-            assert isinstance(output, Mapping)
+            assert _is_json_object(output)
             value = _value_source(step.get("value_repr", step.get("value")))
             if "#" in value:  # the value's comment must close the line
                 lines.append(f"value = {value}")
@@ -110,7 +120,7 @@ def reproduction(
             )
         elif op == "load":
             spec = step["input"]
-            assert isinstance(spec, Mapping)
+            assert _is_json_object(spec)
             lines.append(
                 f"print(manager.load_input(build_input_context({', '.join(_kwargs(spec))}))){note}"
             )

@@ -14,7 +14,6 @@ kind's earlier values "may be lost" (IOM-ID-012): they load themselves or raise,
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping
 from typing import Any
 
 from hypothesis import strategies as st
@@ -31,6 +30,7 @@ from conformance.contexts import InputSpec, OutputSpec, PartitionsSpec
 from conformance.strategies.contexts import input_spec_for, op_output_specs
 from conformance.strategies.keys import asset_keys
 from conformance.strategies.partitions import key_count, partitions_specs
+from reference_impl.narrowing import is_mapping
 
 _UNPICKLABLE = "<unpicklable lambda>"
 _MISSING = object()
@@ -202,7 +202,7 @@ def make_machine(env: CheckEnv) -> type[RuleBasedStateMachine]:
                 range_in(key, self.spec, (self.window[0], self.window[-1]), allow)
             )
             if maybe:  # IOM-ID-012: partitions replaced by the unpartitioned asset
-                if ok and isinstance(loaded, Mapping):
+                if ok and is_mapping(loaded):
                     own = {**present, **maybe}
                     for k, v in loaded.items():
                         wanted = own.get(str(k), _MISSING)
@@ -225,7 +225,7 @@ def make_machine(env: CheckEnv) -> type[RuleBasedStateMachine]:
                     )
                 return
             rid = "IOM-PART-005" if complete else "IOM-PART-008"
-            if not ok or not isinstance(loaded, Mapping):
+            if not ok or not is_mapping(loaded):
                 raise RequirementViolation(
                     rid, f"range load gave {loaded!r}", self.h.counterexample()
                 )

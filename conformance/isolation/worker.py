@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         except ChannelClosed:
             return 0
         if isinstance(request, tuple) and request[0] == "describe":
-            worker.describe(request[1])
+            worker.describe(cast(SubjectRef, request[1]))  # ("describe", ref) from the parent
         elif isinstance(request, RunCheck):
             if not worker.run(request):
                 return 0
