@@ -40,6 +40,17 @@ CHANGES: tuple[Change, ...] = (
     Change(
         "1.2.0",
         ChangeKind.REVISED,
+        ("IOM-META-006",),
+        "A write attempt on the definition metadata (or a value nested in it) violates the "
+        "requirement even when the context refuses it and the manager swallows the error; "
+        "writing to one's own copy is fine.",
+        "Issue 13: a manager that writes into `definition_metadata` and swallows the "
+        "`TypeError` of the reference contexts passed, though under Dagster the same write "
+        "succeeds and corrupts shared definitions.",
+    ),
+    Change(
+        "1.2.0",
+        ChangeKind.REVISED,
         ("IOM-ID-013",),
         "Now a MUST, stated on what users observe: a value stored for an asset (partition) "
         "under a context of one run loads under an input context of another run (another run "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import os
 from collections.abc import Callable, Iterable, Mapping
@@ -20,6 +19,7 @@ from conformance.checks.base import (
     outputs_for,
 )
 from conformance.checks.harness import describe_output
+from conformance.checks.watched_metadata import WriteAttempt, watch_definition_metadata
 from conformance.contexts import OutputSpec
 from conformance.isolation.calls import tracked
 from conformance.strategies.contexts import asset_output_specs, input_spec_for
@@ -165,16 +165,21 @@ NESTED_DEFINITION_METADATA: dict[str, object] = {
 (possibly read-only) top-level mapping, where an in-place change would otherwise hide."""
 
 
-def _snapshot(context: Any) -> dict[str, object]:
-    return copy.deepcopy(dict(context.definition_metadata))
+def _snapshot(metadata: Any) -> dict[str, object]:
+    return copy.deepcopy(dict(metadata))
 
 
 @check("IOM-META-006")
 def definition_metadata_untouched(env: CheckEnv) -> None:
     """Law: handle_output and load_input leave definition metadata unchanged, nested containers
-    included: the output context's, the input context's and the input's upstream output's
-    (each compared with a deep copy taken before the calls). The metadata always holds nested
-    lists and dicts (:data:`NESTED_DEFINITION_METADATA`) plus drawn entries. IOM-META-006."""
+    included: the output context's, the input context's and the input's upstream output's.
+    Each context hands out a read-only view of its metadata
+    (:func:`~conformance.checks.watched_metadata.watch_definition_metadata`) on which every write
+    attempt, top-level or nested, raises ``TypeError`` and is recorded: an attempt fails the
+    check even when the manager swallowed the error (under Dagster the same write succeeds and
+    changes shared definitions). Besides, the view and the context's own mapping are compared
+    with deep copies taken before the calls. The metadata always holds nested lists and dicts
+    (:data:`NESTED_DEFINITION_METADATA`) plus drawn entries. IOM-META-006."""
 
     def body(h: Harness, out: OutputSpec, metadata: dict[str, object], value: object) -> None:
         output_meta = {**copy.deepcopy(NESTED_DEFINITION_METADATA), **metadata}
@@ -182,16 +187,36 @@ def definition_metadata_untouched(env: CheckEnv) -> None:
         with_meta = replace(out, definition_metadata=output_meta)
         context = h.output_context(with_meta)
         input_context = h.input_context(input_spec_for(with_meta, definition_metadata=input_meta))
-        watched = [
+        labelled = [
             ("output", context),
             ("input", input_context),
             ("input's upstream output", input_context.upstream_output),
         ]
-        before = [_snapshot(ctx) for _, ctx in watched]
+        # the contexts' own mappings, then the watched views they hand out from now on
+        mappings = [(label, ctx.definition_metadata) for label, ctx in labelled]
+        attempts: list[WriteAttempt] = []
+        watch_definition_metadata(context, "output", attempts)
+        watch_definition_metadata(input_context, "input", attempts)
+        mappings += [(label, ctx.definition_metadata) for label, ctx in labelled]
+        before = [_snapshot(mapping) for _, mapping in mappings]
 
-        def verify(call: str) -> None:
-            for (label, ctx), snapshot in zip(watched, before, strict=True):
-                now = dict(ctx.definition_metadata)
+        def verify(call: str, raised: BaseException | None) -> None:
+            if attempts:
+                how = (
+                    f"refused with TypeError; {call} raised {type(raised).__name__}"
+                    if raised is not None
+                    else f"refused with TypeError, which {call} swallowed; under Dagster the "
+                    "write succeeds"
+                )
+                shown = "; ".join(attempt.describe() for attempt in attempts[:3])
+                more = f"; and {len(attempts) - 3} more" if len(attempts) > 3 else ""
+                raise RequirementViolation(
+                    "IOM-META-006",
+                    f"{call} tried to write definition metadata ({how}): {shown}{more}",
+                    h.counterexample(),
+                )
+            for (label, mapping), snapshot in zip(mappings, before, strict=True):
+                now = dict(mapping)
                 if now != snapshot:
                     raise RequirementViolation(
                         "IOM-META-006",
@@ -201,16 +226,24 @@ def definition_metadata_untouched(env: CheckEnv) -> None:
                     )
 
         # storage failures are other checks' business; the metadata must stay intact regardless
-        with contextlib.suppress(Exception), tracked("handle_output", describe_output(out)):
-            h.manager.handle_output(context, value)
-        verify("handle_output")
-        with contextlib.suppress(Exception), tracked("load_input", describe_output(out)):
-            h.manager.load_input(input_context)
-        verify("load_input")
+        verify("handle_output", _call(lambda: h.manager.handle_output(context, value), out))
+        verify("load_input", _call(lambda: h.manager.load_input(input_context), out, "load_input"))
 
     env.run(
         body, out=outputs_for(env.subject), metadata=metadata_mappings(), value=env.subject.values
     )
+
+
+def _call(
+    fn: Callable[[], object], out: OutputSpec, name: str = "handle_output"
+) -> Exception | None:
+    """Run a manager call, returning the exception it raised (None when it returned)."""
+    try:
+        with tracked(name, describe_output(out)):
+            fn()
+    except Exception as error:
+        return error
+    return None
 
 
 @check("IOM-META-007", "IOM-META-010")

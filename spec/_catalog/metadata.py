@@ -27,7 +27,13 @@ METADATA: tuple[Requirement, ...] = (
         rationale="Dagster 1.13 accepts it and emits a materialization for an unrelated asset."),
     req("IOM-META-006", M, MGR, "Definition metadata is left untouched",
         """Neither ``handle_output`` nor ``load_input`` changes a context's definition
-        metadata (or its upstream output's)."""),
+        metadata (or its upstream output's), nested values included, or tries to: a write
+        attempt on the mapping or on a value nested in it is a violation even when the
+        context refuses it (a read-only mapping raising ``TypeError``) and the manager goes on.
+        Writing to one's own copy is fine.""",
+        rationale="Under Dagster a context's definition metadata is the definition's own "
+                  "mapping (the asset's or the ``Out``'s metadata), shared by every run: a write "
+                  "that a read-only context refuses succeeds there and changes the definition."),
     req("IOM-META-007", M, MGR, "Managers add valid metadata once",
         """Everything a manager passes to ``add_output_metadata`` during one ``handle_output``
         call is valid metadata with keys not already recorded on that context."""),

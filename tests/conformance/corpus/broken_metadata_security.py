@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 from pathlib import Path
@@ -43,6 +44,35 @@ class MutatesDefinitionMetadata(DictManager):
 
     def load_input(self, context: Any) -> Any:
         _scribble(context.definition_metadata)
+        return super().load_input(context)
+
+
+class SwallowsMetadataWrite(DictManager):
+    """Records what it stored in the output's definition metadata and swallows the
+    ``TypeError`` a read-only mapping raises (under Dagster the write succeeds and changes the
+    definition for every later run)."""
+
+    breaks = "IOM-META-006"
+
+    def handle_output(self, context: Any, obj: Any) -> None:
+        with contextlib.suppress(TypeError):
+            context.definition_metadata["stored_type"] = type(obj).__name__
+        super().handle_output(context, obj)
+
+
+class MutatesNestedMetadata(DictManager):
+    """Normalises the lists nested in the input's definition metadata in place (sorting them
+    by ``repr``, a no-op on an already sorted list), swallowing any error."""
+
+    breaks = "IOM-META-006"
+
+    def load_input(self, context: Any) -> Any:
+        for value in context.definition_metadata.values():
+            nested = value.values() if isinstance(value, dict) else [value]
+            for item in nested:
+                if isinstance(item, list):
+                    with contextlib.suppress(TypeError):
+                        item.sort(key=repr)
         return super().load_input(context)
 
 
@@ -152,6 +182,8 @@ class DeletesBeforeRefusingNone(DictManager):
 
 BROKEN_METADATA_SECURITY: tuple[type, ...] = (
     MutatesDefinitionMetadata,
+    SwallowsMetadataWrite,
+    MutatesNestedMetadata,
     DuplicateMetadataKey,
     InvalidMetadata,
     RuntimeErrorForMissing,
