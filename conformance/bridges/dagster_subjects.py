@@ -71,7 +71,9 @@ ASYNC_UPATH = EVERYTHING_DURABLE
 @cache
 def shared_instance() -> dg.DagsterInstance:
     """One ephemeral instance per process for init contexts (creating one costs ~0.6 s)."""
-    return dg.DagsterInstance.ephemeral()
+    # ephemeral() annotates its settings parameter as a bare dict (unknown types to pyright).
+    instance_class: Any = dg.DagsterInstance
+    return cast(dg.DagsterInstance, instance_class.ephemeral())
 
 
 def init_context(config: Mapping[str, Any] | None = None) -> dg.InitResourceContext:
@@ -180,18 +182,26 @@ def mem_io_manager_subject() -> Subject:
 
 def upath_pickle_subject() -> Subject:
     """:class:`PickleUPathIOManager` on a local directory (sync ``load_from_path``)."""
+
+    def make(directory: pathlib.Path) -> PickleUPathIOManager:
+        return PickleUPathIOManager(base_path=UPath(directory))
+
     return Subject(
         "UPathIOManager (sync, pickle)",
-        lambda directory: PickleUPathIOManager(base_path=UPath(directory)),
+        make,
         EVERYTHING_DURABLE,
     )
 
 
 def upath_json_subject() -> Subject:
     """:class:`JsonUPathIOManager` on a local directory, checked with JSON values."""
+
+    def make(directory: pathlib.Path) -> JsonUPathIOManager:
+        return JsonUPathIOManager(base_path=UPath(directory))
+
     return Subject(
         "UPathIOManager (sync, JSON)",
-        lambda directory: JsonUPathIOManager(base_path=UPath(directory)),
+        make,
         EVERYTHING_DURABLE,
         values=json_values(),
     )
@@ -199,9 +209,13 @@ def upath_json_subject() -> Subject:
 
 def upath_async_pickle_subject() -> Subject:
     """:class:`AsyncPickleUPathIOManager` on a local directory (async ``load_from_path``)."""
+
+    def make(directory: pathlib.Path) -> AsyncPickleUPathIOManager:
+        return AsyncPickleUPathIOManager(base_path=UPath(directory))
+
     return Subject(
         "UPathIOManager (async, pickle)",
-        lambda directory: AsyncPickleUPathIOManager(base_path=UPath(directory)),
+        make,
         ASYNC_UPATH,
     )
 

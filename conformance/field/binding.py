@@ -30,6 +30,8 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
+from typing_extensions import TypeIs
+
 from conformance.shares import PartitionShares
 from conformance.strategies.dataframes import (
     PartitionKind,
@@ -37,6 +39,7 @@ from conformance.strategies.dataframes import (
     fill_partition_column,
     placeholder,
 )
+from reference_impl.narrowing import is_mapping
 
 __all__ = ["PartitionColumnBinding"]
 
@@ -61,6 +64,11 @@ def _as_datetime(value: object) -> datetime.datetime | None:
     if callable(to_pydatetime):
         value = to_pydatetime()
     return _naive(value) if isinstance(value, datetime.datetime) else None
+
+
+def _is_shares(value: object) -> TypeIs[PartitionShares[object]]:
+    """``isinstance(value, PartitionShares)``, with the share type spelled out."""
+    return isinstance(value, PartitionShares)
 
 
 class PartitionColumnBinding:
@@ -96,7 +104,7 @@ class PartitionColumnBinding:
             if _is_frame(obj) and len(keys) == 1:
                 obj = fill_partition_column(obj, column, self._bound(context, kind, keys[0]))
             elif (
-                isinstance(obj, PartitionShares)
+                _is_shares(obj)
                 and len(keys) > 1
                 and set(obj) == set(keys)
                 and all(_is_frame(share) for share in obj.values())
@@ -127,7 +135,7 @@ class PartitionColumnBinding:
         column = self.columns.get(kind) if kind is not None else None
         if column is None or kind is None:
             return loaded
-        if isinstance(loaded, Mapping):
+        if is_mapping(loaded):
             return {k: self._unbind(context, kind, column, v, [str(k)]) for k, v in loaded.items()}
         return self._unbind(
             context, kind, column, loaded, [str(k) for k in context.asset_partition_keys]

@@ -89,7 +89,9 @@ class FieldContextFactory(DagsterContextFactory):
         upstream = None if spec.upstream is None else self.dagster_output_context(spec.upstream)
         asset_key = None if spec.asset_key is None else dg.AssetKey(list(spec.asset_key))
         partitions_def, subset = self._partitions(spec, asset_key)
-        return dg.InputContext(
+        # pyright is wrong here: Dagster's AssetKey.path is a cached_property, which pyright does
+        # not take for the read-only property spec.AssetKeyLike.path (docs/TYPING.md).
+        return dg.InputContext(  # pyright: ignore[reportReturnType]
             name=spec.name,
             definition_metadata=dict(spec.definition_metadata),
             upstream_output=upstream,

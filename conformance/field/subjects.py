@@ -31,7 +31,7 @@ from collections.abc import Callable, Generator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata as importlib_metadata
-from typing import Any
+from typing import Any, cast
 
 from hypothesis.strategies import SearchStrategy
 
@@ -197,9 +197,10 @@ def polars_parquet_target() -> FieldTarget:
         resource = PolarsParquetIOManager(base_dir=str(directory))
         config = _config_dict(resource)
         contexts.bind_resource_config(config)
-        return type(resource).from_resource_context(
+        # dagster leaves from_resource_context's return type to inference (unknown to pyright).
+        return cast(object, type(resource).from_resource_context(
             init_context(config), nested_resources=resource.nested_resources
-        )
+        ))
 
     subject = Subject(
         "dagster_polars.PolarsParquetIOManager",
@@ -253,7 +254,8 @@ def moto_s3(bucket: str = "conformance") -> Generator[tuple[str, str, object], N
     try:
         host, port = server.get_host_and_port()
         endpoint = f"http://{host}:{port}"
-        client = boto3.client("s3", endpoint_url=endpoint)
+        aws: Any = boto3  # boto3 ships no types (they are the separate boto3-stubs)
+        client = aws.client("s3", endpoint_url=endpoint)
         client.create_bucket(Bucket=bucket)
         yield endpoint, bucket, client
     finally:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, cast
 
 import dagster as dg
 from dagster._core.definitions.resource_definition import Resources
@@ -49,7 +49,9 @@ class DagsterContextFactory:
 
     def output_context(self, spec: OutputSpec) -> OutputContextLike:
         """A fresh ``dagster.OutputContext``; ``run_id`` defaults as in ``build_output_context``."""
-        return self.dagster_output_context(spec)
+        # pyright is wrong here: Dagster's AssetKey.path is a cached_property, which pyright does
+        # not take for the read-only property spec.AssetKeyLike.path (docs/TYPING.md).
+        return self.dagster_output_context(spec)  # pyright: ignore[reportReturnType]
 
     def dagster_output_context(self, spec: OutputSpec) -> dg.OutputContext:
         """Same as :meth:`output_context`, typed as the concrete Dagster class."""
@@ -89,7 +91,8 @@ class DagsterContextFactory:
             asset_partitions_subset=subset,
             asset_partitions_def=partitions_def,
         )
-        return context
+        # pyright is wrong here, as in output_context (AssetKey.path, docs/TYPING.md).
+        return context  # pyright: ignore[reportReturnType]
 
     def materialization(self, asset_key: tuple[str, ...]) -> object:
         """A ``dagster.AssetMaterialization`` for ``asset_key``."""
@@ -129,7 +132,7 @@ class DagsterContextFactory:
 def _as_dagster_resource(value: object) -> object:
     if not (hasattr(value, "__enter__") and hasattr(value, "__exit__")):
         return value
-    manager: AbstractContextManager[object] = value
+    manager = cast("AbstractContextManager[object]", value)  # it has __enter__ and __exit__
 
     @dg.resource
     def entered(_: dg.InitResourceContext) -> Iterator[object]:
