@@ -13,6 +13,7 @@ from conformance.checks import partitions as partitions
 from conformance.checks import security as security
 from conformance.checks import stateful as stateful
 from conformance.checks import storage as storage
+from conformance.checks import twins as twins
 from conformance.checks.base import (
     CHECKS,
     Check,

@@ -19,6 +19,7 @@ from tests.conformance.corpus.broken_metadata_security import BROKEN_METADATA_SE
 from tests.conformance.corpus.broken_partition_ranges import BROKEN_PARTITION_RANGES
 from tests.conformance.corpus.broken_partitions import BROKEN_PARTITIONS
 from tests.conformance.corpus.broken_storage import BROKEN_STORAGE
+from tests.conformance.corpus.broken_twins import BROKEN_TWINS
 from tests.conformance.corpus.correct import CORRECT_MANAGERS
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
 
 BROKEN_MANAGERS: tuple[type, ...] = (
     *BROKEN_IDENTIFIERS,
+    *BROKEN_TWINS,
     *BROKEN_PARTITIONS,
     *BROKEN_PARTITION_RANGES,
     *BROKEN_STORAGE,
