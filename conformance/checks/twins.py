@@ -11,6 +11,7 @@ non-plain identifiers when the error is clear, IOM-SEC-002/003) ends the example
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -30,6 +31,10 @@ _OP_SLOTS: tuple[Callable[[OutputSpec, str], OutputSpec], ...] = (
     lambda spec, text: replace(spec, version=text),
 )
 """The op-identifier slots a twin may sit in: step key, output name, mapping key, version."""
+_NAME_SLOTS = 3
+"""The first slots hold names Dagster validates (``^[A-Za-z0-9_]+$``; a step key adds ``.``
+and ``[...]``): only twins that are valid names go there. A version is any string."""
+_VALID_NAME = re.compile(r"[A-Za-z0-9_]+")
 
 
 def assert_each_loads_its_own(
@@ -110,12 +115,15 @@ def _run(env: CheckEnv, rid: str, build: _Build) -> None:
 def twin_op_outputs_isolated(env: CheckEnv) -> None:
     """Law: op outputs whose step key, output name, mapping key or version differ only by a
     conflation real storage makes (case, Unicode normalisation, length, trailing dots and
-    spaces, reserved names, separators) are stored separately. IOM-ID-010."""
+    spaces, reserved names, separators) are stored separately. Names get only twins Dagster
+    accepts as names; versions get every twin. IOM-ID-010."""
 
     def build(strings: tuple[str, ...], slot: int) -> list[OutputSpec]:
-        put = _OP_SLOTS[slot % len(_OP_SLOTS)]
+        index = slot % len(_OP_SLOTS)
+        if index < _NAME_SLOTS and not all(_VALID_NAME.fullmatch(text) for text in strings):
+            index = len(_OP_SLOTS) - 1  # not a valid name: the twin goes into the version
         base = OutputSpec(run_id="run-1", step_key="op", name="result")
-        return [put(base, text) for text in strings]
+        return [_OP_SLOTS[index](base, text) for text in strings]
 
     _run(env, "IOM-ID-010", build)
 
