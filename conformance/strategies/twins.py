@@ -32,30 +32,39 @@ __all__ = [
 ]
 
 
-def _swapped_case(text: str) -> str | None:
+_Pair = tuple[str, str]
+
+
+def _swapped_case(text: str) -> _Pair | None:
     twin = text.swapcase()
-    return twin if twin != text else None
+    return (text, twin) if twin != text else None
 
 
-def _nfd(text: str) -> str | None:
+def _nfd(text: str) -> _Pair | None:
     composed, decomposed = unicodedata.normalize("NFC", text), unicodedata.normalize("NFD", text)
-    return decomposed if composed == text and decomposed != text else None
+    return (composed, decomposed) if composed != decomposed else None
 
 
-def _longer(text: str) -> str | None:
-    return text + "x" * 256 if text else None
+def _past_the_limit(text: str) -> _Pair | None:
+    """Two names equal in their first 255 bytes (``text`` padded), different after."""
+    padded = text + "x" * max(0, 255 - len(text.encode()))
+    return (padded + "1", padded + "2")
 
 
-def _trailing_dot(text: str) -> str | None:
-    return text + "." if text else None
+def _trailing_dot(text: str) -> _Pair | None:
+    return (text, text + ".") if text and not text.endswith((".", " ")) else None
 
 
-def _escaped(text: str) -> str | None:
-    return "_" + text if text else None
+def _escaped(text: str) -> _Pair | None:
+    return (text, "_" + text) if text.upper() in _RESERVED else None
 
 
-def _doubled_separator(text: str) -> str | None:
-    return text.replace("/", "//", 1) if "/" in text else None
+def _doubled_separator(text: str) -> _Pair | None:
+    return (text, text.replace("/", "//", 1)) if "/" in text.strip("/") else None
+
+
+_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)),
+                       *(f"LPT{n}" for n in range(1, 10))})
 
 
 @dataclass(frozen=True)
@@ -65,10 +74,10 @@ class Conflation:
     name: str
     pairs: tuple[tuple[str, str], ...]
     """Distinct strings the conflation maps together, checked first."""
-    derive: Callable[[str], str | None]
-    """A twin of a drawn string under this conflation (``None`` when it has none)."""
+    derive: Callable[[str], tuple[str, str] | None]
+    """Two twins derived from a drawn string (``None`` when it yields none)."""
     seeds: tuple[str, ...]
-    """Strings the derivation has a twin for."""
+    """Strings the derivation yields twins for."""
 
 
 _LONG = 255
@@ -81,7 +90,7 @@ CONFLATIONS: tuple[Conflation, ...] = (
     Conflation("length-limit",
                tuple((fill * n + "1", fill * n + "2")
                      for fill, n in (("x", 64), ("x", 128), ("x", _LONG), ("\u00e9", 128))),
-               _longer, ("a", "x" * 60)),
+               _past_the_limit, ("a", "x" * 60, "\u00e9t\u00e9")),
     Conflation("trailing-dot-space", (("a", "a."), ("a", "a "), ("a.", "a.."), ("b", "b. ")),
                _trailing_dot, ("a", "x1", "a_b")),
     Conflation("reserved-name", (("CON", "_CON"), ("NUL", "NUL_"), ("AUX", "AUX.x"),
@@ -104,10 +113,10 @@ def conflation_named(name: str) -> Conflation:
 def _derived(draw: st.DrawFn, conflation: Conflation) -> tuple[str, str]:
     base = draw(st.sampled_from(conflation.seeds)
                 | st.text("abcXYZ_é/.", min_size=1, max_size=8))
-    twin = conflation.derive(base)
-    if twin is None or twin == base:
+    derived = conflation.derive(base)
+    if derived is None or derived[0] == derived[1]:
         return draw(st.sampled_from(conflation.pairs))
-    return (base, twin) if draw(st.booleans()) else (twin, base)
+    return derived if draw(st.booleans()) else (derived[1], derived[0])
 
 
 def twin_pairs(
@@ -128,6 +137,6 @@ def twin_triples() -> st.SearchStrategy[tuple[str, tuple[str, str, str]]]:
         ("trailing-dot-space", ("a", "a.", "a ")),
         ("length-limit", ("x" * _LONG + "1", "x" * _LONG + "2", "x" * _LONG + "3")),
         ("separators", ("a/b", "a//b", "a///b")),
-        ("unicode-normalisation", ("\u00e9", "e\u0301", "\u00c9")),
+        ("unicode-normalisation", ("\u1e69", "s\u0323\u0307", "\u1e63\u0307")),
     )
     return st.sampled_from(triples)
