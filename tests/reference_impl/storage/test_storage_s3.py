@@ -117,13 +117,16 @@ index = 0
 while True:
     index += 1
     manager.handle_output(context, bytes([index % 251]) * (512 * 1024))
+    print("w", flush=True)  # one upload finished
 """
 
 
 def test_s3_writers_killed_mid_upload_never_leave_a_torn_value(s3_endpoint: str) -> None:
     """Law (crash consistency on S3 through moto): a writer process SIGKILLed at a random
     moment mid-upload leaves the key loading a whole value, the one stored before or one of
-    the writer's, never a torn or empty one (one PUT per value)."""
+    the writer's, never a torn or empty one (one PUT per value). Each writer is killed at a
+    random moment after its first upload finished (so the kill lands in a later upload however
+    slow the machine is, and the key holds a writer's value, not only the old one)."""
     import random
     import signal
     import subprocess
@@ -139,7 +142,8 @@ def test_s3_writers_killed_mid_upload_never_leave_a_torn_value(s3_endpoint: str)
         writer = subprocess.Popen([sys.executable, "-c", _S3_WRITER, s3_endpoint, root],
                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         assert writer.stdout is not None and writer.stdout.readline().strip() == b"r"
-        time.sleep(rng.uniform(0.05, 0.4))
+        assert writer.stdout.readline().strip() == b"w", "the writer died before one upload"
+        time.sleep(rng.uniform(0.0, 0.3))
         writer.send_signal(signal.SIGKILL)
         writer.wait(timeout=60)
         loaded = s3_manager_at(s3_endpoint, root).load_input(
