@@ -22,8 +22,9 @@ DAGSTER_IMPORTERS = ("conformance.bridges", "conformance.field", "tests", "bench
 """What may import dagster: the bridge and the field subjects (both behind the optional extras)
 and the developer trees that measure against Dagster (tests, benchmarks, scripts)."""
 
-MAX_LINES = 500
-"""The hard ceiling for one module; the target (docs/ARCHITECTURE.md) is about 400."""
+MAX_LINES = 420
+"""The hard ceiling for one module: the target (docs/ARCHITECTURE.md) is about 400 lines, and
+420 leaves a little room for a docstring before a split is due."""
 
 
 def within(module: str, prefixes: Iterable[str]) -> bool:
