@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.dagster, pytest.mark.s3]
 @pytest.mark.parametrize(
     ("requirement", "status"),
     [
-        ("IOM-ID-010", "pass"),  # op outputs isolated
+        ("IOM-ID-010", "fail"),  # versions "a//b" and "a/b" share one S3 key (twin check)
         ("IOM-STORE-004", "pass"),  # durable: a new manager on the same prefix loads
         ("IOM-PART-005", "pass"),  # sync range loads are aligned
         ("IOM-PART-017", "fail"),  # stored None dropped from range dicts (UPathIOManager)

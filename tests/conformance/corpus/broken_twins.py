@@ -22,6 +22,9 @@ _RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1,
 class _FoldsAssetKeys(DictManager):
     """Folds every asset-key component (not the partition) through :meth:`fold`."""
 
+    origin = DictManager
+    """The correct manager each mutant was derived from (this base is abstract)."""
+
     def fold(self, component: str) -> str:
         """The component as the conflating storage sees it."""
         raise NotImplementedError
