@@ -35,7 +35,7 @@ def run_check(args: argparse.Namespace) -> list[Report]:
     refs = _with_values(args, _refs(args.target))
     if args.isolation == "none":
         return _check_in_process(args, refs, seed)
-    reports = []
+    reports: list[Report] = []
     try:
         with WorkerPool(args.jobs, call_timeout=args.call_timeout,
                         run_timeout=args.timeout, start="auto") as pool:
@@ -114,7 +114,7 @@ def _check_in_process(
     from conformance.target import TargetError, resolve_target
 
     set_hypothesis_home_dir(hypothesis_storage())  # never ./.hypothesis, as in the workers
-    reports = []
+    reports: list[Report] = []
     for ref, target in refs:
         try:
             if ref.builtin is not None:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from conformance.subject import DIRECTORY_FIELDS, SubjectError
+from reference_impl.narrowing import is_mapping
 
 __all__ = ["arity", "describe", "factory_for", "initialize", "require_manager"]
 
@@ -74,12 +75,12 @@ def _directory_field(names: object) -> str | None:
 def _schema_field_names(schema: object) -> tuple[str, ...]:
     """Best-effort field names of a config schema (a mapping, or an object with ``fields``)."""
     for candidate in (schema, getattr(schema, "fields", None)):
-        if isinstance(candidate, Mapping):
+        if is_mapping(candidate):
             return tuple(str(k) for k in candidate)
     as_field = getattr(schema, "as_field", None)
     if callable(as_field):
         try:
-            config_type = as_field().config_type
+            config_type = getattr(as_field(), "config_type", None)
             return tuple(str(k) for k in getattr(config_type, "fields", {}))
         except Exception:
             return ()
@@ -97,16 +98,16 @@ def _structured_fields(cls: type) -> dict[str, Any] | None:
             found = compute()
         except Exception:
             found = None
-    if not isinstance(found, Mapping):
+    if not is_mapping(found):
         found = getattr(cls, "__config_fields__", None)
-    if not isinstance(found, Mapping):
+    if not is_mapping(found):
         return None
     return {str(name): info for name, info in found.items() if getattr(info, "init", True)}
 
 
 def _accepts_str(hint: object) -> bool:
     """Whether a field annotated ``hint`` takes a ``str`` (``str``, ``str | None``, ``Any``)."""
-    if hint in (str, Any, object) or isinstance(hint, str):
+    if hint is str or hint is Any or hint is object or isinstance(hint, str):
         return True
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         return any(_accepts_str(arg) for arg in typing.get_args(hint))
@@ -119,12 +120,13 @@ def _class_field_names(cls: type) -> tuple[str, ...]:
         return tuple(structured)
     for attr in ("model_fields", "__dataclass_fields__"):
         found = getattr(cls, attr, None)
-        if isinstance(found, Mapping):
+        if is_mapping(found):
             return tuple(str(k) for k in found)
+    parameters: Mapping[str, inspect.Parameter]
     try:
         parameters = inspect.signature(cls).parameters
     except (TypeError, ValueError):
-        parameters = {}  # type: ignore[assignment]
+        parameters = {}
     named = [n for n, p in parameters.items() if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
     if not any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
         return tuple(named)

@@ -34,7 +34,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing_extensions import TypeIs
+
 from conformance.selection import Selection, SelectionError
+from reference_impl.narrowing import is_list
 
 __all__ = ["TABLE", "ConfigError", "KitConfig", "find_pyproject", "load_config"]
 
@@ -61,7 +64,7 @@ class KitConfig:
     ``call_timeout``) to its value, paths made absolute; ``selection`` from select/ignore."""
 
     source: Path | None = None
-    values: Mapping[str, object] = field(default_factory=dict)
+    values: Mapping[str, object] = field(default_factory=dict[str, object])
     selection: Selection = field(default_factory=Selection)
 
     def get(self, key: str, default: object = None) -> object:
@@ -92,9 +95,19 @@ def load_config(path: Path | None) -> KitConfig:
     table = document.get("tool", {}).get("iomanager-conformance")
     if table is None:
         return KitConfig(source=path)
-    if not isinstance(table, dict):
+    if not _is_table(table):
         raise ConfigError(f"{path}: [{TABLE}] must be a table")
     return _validated(path, table)
+
+
+def _is_table(value: object) -> TypeIs[dict[str, object]]:
+    """A TOML table (``tomllib`` gives a ``dict`` with ``str`` keys)."""
+    return isinstance(value, dict)
+
+
+def _is_strings(value: object) -> TypeIs[list[str]]:
+    """A TOML array of strings."""
+    return is_list(value) and all(isinstance(p, str) for p in value)
 
 
 def _validated(path: Path, table: Mapping[str, object]) -> KitConfig:
@@ -109,10 +122,10 @@ def _validated(path: Path, table: Mapping[str, object]) -> KitConfig:
             continue
         values[key.replace("-", "_")] = _value(where, path, key, value)
     select = table.get("select", [])
-    if not isinstance(select, list) or not all(isinstance(p, str) for p in select):
+    if not _is_strings(select):
         raise ConfigError(f"{where}: 'select' must be a list of requirement ID prefixes")
     ignore = table.get("ignore", {})
-    if not isinstance(ignore, dict):
+    if not _is_table(ignore):
         raise ConfigError(f"{where}: 'ignore' must be a table of requirement ID prefix = "
                           "\"the reason it is ignored\"")
     try:

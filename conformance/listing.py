@@ -13,7 +13,7 @@ __all__ = ["list_checks"]
 
 def list_checks(selection: Selection, width: int = 100) -> str:
     """The listing (every line within ``width`` columns); needs no target."""
-    lines = []
+    lines: list[str] = []
     requirements = selection.requirements()
     for requirement in requirements:
         covering = [c.name for c in CHECKS.values() if requirement.id in c.requirements]

@@ -34,11 +34,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar, cast
 
 import pytest
 
-import conformance.profiles  # noqa: F401  (registers the hypothesis profiles, loads none)
 from conformance.plugin_outcomes import assert_judged, assert_requirement
 from conformance.plugin_runs import (
     CONFIG_KEY,
@@ -51,6 +50,7 @@ from conformance.plugin_runs import (
     pool,
     shared_report,
 )
+from conformance.profiles import PROFILES  # importing it registers the hypothesis profiles
 from conformance.report import Report
 from conformance.target import TargetError, resolve_target
 from spec.requirements import iter_requirements
@@ -60,10 +60,20 @@ __all__ = ["REQUIREMENT_IDS", "ConformanceTests", "assert_judged", "assert_requi
 REQUIREMENT_IDS: tuple[str, ...] = tuple(r.id for r in iter_requirements() if not r.withdrawn)
 """Every requirement the generated tests cover, in registry order."""
 
-_PROFILES = ("pr", "dev", "thorough")
+_PROFILES = tuple(PROFILES)
 _ISOLATION = ("process", "none")
 _CONTEXTS = ("reference", "dagster")
 _TARGETS_KEY = pytest.StashKey[list[tuple[str, object]]]()
+_Node = TypeVar("_Node", bound=pytest.Item | pytest.Collector)
+
+
+def _node(node_type: type[_Node], parent: pytest.Collector, *, name: str) -> _Node:
+    """``node_type.from_parent(parent, name=name)``. pytest leaves ``from_parent``'s ``**kw``
+    unannotated, which pyright's strict mode reports at every use; a cast cannot help (the
+    member access itself is reported), so the one call is here, its rule named."""
+    node = node_type.from_parent(parent, name=name)  # pyright: ignore[reportUnknownMemberType]
+    assert isinstance(node, node_type)  # from_parent returns an instance of the class it is on
+    return node
 
 
 # ---------------------------------------------------------------------------------- hooks
@@ -138,7 +148,10 @@ def pytest_configure(config: pytest.Config) -> None:
     here too (a bad one is a usage error naming the key)."""
     config.stash[REPORTS_KEY] = {}
     config.stash[CONFIG_KEY] = _load_table(config)
-    targets = [*config.getini("iomanager_targets"), *config.getoption("iomanager_targets")]
+    # Config.getoption has no return annotation (pyright infers "Any | None"); this option
+    # appends to a default of [].
+    given = cast("list[str]", config.getoption("iomanager_targets"))
+    targets = [*config.getini("iomanager_targets"), *given]
     table_target = kit_config(config).get("target")
     if table_target is not None:
         targets.append(str(table_target))
@@ -197,10 +210,9 @@ def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
     """Add the requirement tests of every ``--io-manager`` target (before ``-k`` filtering)."""
-    for target, subject in config.stash.get(_TARGETS_KEY, []):
-        collector = _TargetCollector.from_parent(
-            session, name=display_target(target, config.rootpath), subject=subject
-        )
+    for target, subject in config.stash.get(_TARGETS_KEY, ()):
+        collector = _node(_TargetCollector, session, name=display_target(target, config.rootpath))
+        collector.subject = subject
         items.extend(collector.collect())
 
 
@@ -315,21 +327,21 @@ class ConformanceTests:
 class _TargetCollector(pytest.Collector):
     """The requirement tests of one ``--io-manager`` target."""
 
-    def __init__(self, *, subject: object, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.subject = subject
+    subject: object = None
+    """The target's subject (set by the hook that creates the collector)."""
 
     def collect(self) -> Iterator[pytest.Item]:
         for requirement_id in REQUIREMENT_IDS:
-            yield _RequirementItem.from_parent(self, name=requirement_id, subject=self.subject)
+            item = _node(_RequirementItem, self, name=requirement_id)
+            item.subject = self.subject
+            yield item
 
 
 class _RequirementItem(pytest.Item):
     """One requirement of one ``--io-manager`` target."""
 
-    def __init__(self, *, subject: object, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.subject = subject
+    subject: object = None
+    """The target's subject (set by the collector that creates the item)."""
 
     def _shared_report(self) -> Report:
         contexts = str(_option(self.config, "contexts", None, "reference"))

@@ -14,6 +14,7 @@ import pytest
 from conformance.config import KitConfig
 from conformance.report import Report
 from conformance.selection import Selection
+from reference_impl.narrowing import is_dict
 
 __all__ = ["CONFIG_KEY", "POOL_KEY", "REPORTS_KEY", "Values", "as_subject", "isolated",
            "kit_config", "pool", "setting", "shared_report", "worker_ref"]
@@ -94,10 +95,10 @@ def _located(subject: object) -> list[str]:
     found: list[str] = []
     for name, module in list(sys.modules.items()):
         namespace = getattr(module, "__dict__", None)
-        if name == "__main__" or not isinstance(namespace, dict):
+        if name == "__main__" or not is_dict(namespace):
             continue
         found.extend(f"{name}:{attr}" for attr, value in list(namespace.items())
-                     if value is subject and not attr.startswith("_"))
+                     if value is subject and isinstance(attr, str) and not attr.startswith("_"))
     return sorted(found, key=lambda target: ("test" in target.split(":")[0], target))[:3]
 
 

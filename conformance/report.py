@@ -84,13 +84,13 @@ class Report:
     results: tuple[RequirementResult, ...]
     duration_seconds: float
     examples: int
-    header: Mapping[str, str] = field(default_factory=dict)
+    header: Mapping[str, str] = field(default_factory=dict[str, str])
     """Versions (kit, spec, hypothesis, python, dagster), seed, profile, target."""
     errors: tuple[str, ...] = ()
     """Run-level problems that kept the kit from judging (e.g. the target's import failed)."""
     context_defects_fatal: bool = False
     """Whether context defects (below) decide the verdict like the manager's own failures."""
-    ignored: Mapping[str, str] = field(default_factory=dict)
+    ignored: Mapping[str, str] = field(default_factory=dict[str, str])
     """Requirements the run's selection ignored (not run, never in ``results``): ID -> the
     reason the user gave (``--ignore`` or ``[tool.iomanager-conformance] ignore``)."""
 
@@ -106,7 +106,7 @@ class Report:
     def manager_failures(self, level: str | None = None) -> tuple[RequirementResult, ...]:
         """:meth:`failures` that decide the verdict: all of them, less the context defects
         unless ``context_defects_fatal``."""
-        excused = set() if self.context_defects_fatal else {
+        excused: set[str] = set() if self.context_defects_fatal else {
             r.requirement_id for r in self.context_defects()}
         return tuple(r for r in self.failures(level) if r.requirement_id not in excused)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from conformance.checks import CHECKS, Check
-from conformance.checks.reproduce import reproduction
+from conformance.checks.reproduce import is_trace, reproduction
 from conformance.context_cache import (
     cached_context_run,
     cached_run,
@@ -34,6 +34,7 @@ from conformance.profiles import Profile
 from conformance.report import Report, RequirementResult, Status
 from conformance.selection import Selection, as_selection
 from conformance.subject import Subject
+from reference_impl.narrowing import is_list
 from spec.requirements import Binds, Requirement, iter_requirements
 
 __all__ = [
@@ -61,11 +62,11 @@ its second argument with each check's name as it finishes."""
 class _Outcome:
     status: Status = Status.NOT_APPLICABLE
     examples: int = 0
-    checks: list[str] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list[str])
     message: str = ""
     counterexample: Mapping[str, object] | None = None
     reproduction: str | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list[str])
     diagnostics: Mapping[str, object] | None = None
     replay: Mapping[str, object] | None = None
     failed_check: str | None = None
@@ -158,7 +159,7 @@ def run_checks(
     subject = as_declared(subject)
 
     def execute(checks: Sequence[Check], done: Callable[[str], None]) -> list[CheckRun]:
-        runs = []
+        runs: list[CheckRun] = []
         for check in checks:
             runs.append(cached_run(check, contexts, profile, seed, partial(
                 execute_check, check, subject, contexts, profile, seed=seed)))
@@ -188,7 +189,7 @@ def fold_runs(
     checks = plan_checks(subject, only)
     if restrict_to is not None:
         checks = [c for c in checks if c.name in restrict_to]
-        reportable = set().union(*(c.reportable for c in checks)) if checks else set()
+        reportable = {rid for c in checks for rid in c.reportable}
         requirements = {rid: r for rid, r in requirements.items() if rid in reportable}
     outcomes = {rid: _Outcome() for rid in requirements}
     for rid, requirement in requirements.items():
@@ -196,7 +197,7 @@ def fold_runs(
             reason = _not_applicable(subject, requirement)
             if reason is not None:
                 outcomes[rid].record(Status.NOT_APPLICABLE, reason)
-    runnable = []
+    runnable: list[Check] = []
     for check in checks:
         covered = [rid for rid in check.requirements if rid in requirements]
         for rid in covered:
@@ -269,7 +270,7 @@ def _fold(
     covered = _covered(check, subject, requirements)
     replay = None if run.replay is None else run.replay.to_dict()
     tampered = (run.diagnostics or {}).get("tampered")
-    changes = "; ".join(str(t) for t in tampered) if isinstance(tampered, list) else ""
+    changes = "; ".join(str(t) for t in tampered) if is_list(tampered) else ""
     if run.kind == "not_applicable":
         for rid in covered:
             outcomes[rid].record(Status.NOT_APPLICABLE, run.message)
@@ -321,7 +322,7 @@ def _record_violation(
     steps = counterexample.get("steps")
     repro = (
         reproduction(subject.name, subject.takes_directory, steps)
-        if isinstance(steps, list)
+        if is_trace(steps)
         else None
     )
     if failed in outcomes:

@@ -43,10 +43,11 @@ class Selection:
 
     @classmethod
     def build(
-        cls, select: Iterable[str] = (), ignore: Mapping[str, str] | None = None,
+        cls, select: Iterable[str] = (), ignore: Mapping[str, object] | None = None,
         *, origin: str = "selection",
     ) -> Selection:
-        """A validated selection: every prefix names a requirement, every reason is text."""
+        """A validated selection: every prefix names a requirement, every reason is text (a
+        reason is checked at run time: tables and flags give untyped values)."""
         chosen = tuple(dict.fromkeys(validate_prefix(p, f"{origin} select") for p in select))
         ignored: dict[str, str] = {}
         for prefix, reason in (ignore or {}).items():
@@ -89,7 +90,7 @@ class Selection:
     def ignored(self) -> dict[str, str]:
         """Active requirements the selects would judge but an ignore leaves out: ID -> reason."""
         selected = Selection(self.select)
-        found = {}
+        found: dict[str, str] = {}
         for requirement in iter_requirements():
             if requirement.withdrawn or not selected.selects(requirement.id):
                 continue

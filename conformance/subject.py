@@ -17,6 +17,8 @@ from typing import Any
 
 from hypothesis.strategies import SearchStrategy
 
+from reference_impl.narrowing import is_dict, is_list_or_tuple
+
 __all__ = [
     "DIRECTORY_FIELDS",
     "Capabilities",
@@ -95,9 +97,9 @@ def strict_equals(left: object, right: object) -> bool:
         return False
     if isinstance(left, float) and isinstance(right, float):
         return left == right or (math.isnan(left) and math.isnan(right))
-    if isinstance(left, list | tuple) and isinstance(right, list | tuple):
+    if is_list_or_tuple(left) and is_list_or_tuple(right):
         return len(left) == len(right) and all(map(strict_equals, left, right))
-    if isinstance(left, dict) and isinstance(right, dict):
+    if is_dict(left) and is_dict(right):
         return left.keys() == right.keys() and all(strict_equals(left[k], right[k]) for k in left)
     try:
         return bool(left == right)

@@ -24,6 +24,7 @@ from conformance.report_text import (
     defects_heading,
     summary,
 )
+from reference_impl.narrowing import is_dict, is_list
 from spec.requirements import REQUIREMENTS
 
 __all__ = ["compact_json", "law_of", "render_terminal"]
@@ -136,7 +137,7 @@ def _summaries(report: Report, width: int) -> list[str]:
     for requirement_id in passes:
         area = "-".join(requirement_id.split("-")[:2])
         passed[area] = passed.get(area, 0) + 1
-    lines = []
+    lines: list[str] = []
     if passes:
         areas = (", ".join(passes) if len(passes) <= _LISTED_PASSES
                  else " · ".join(f"{area} {count}" for area, count in passed.items()))
@@ -150,7 +151,7 @@ def _summaries(report: Report, width: int) -> list[str]:
 
 def _verbose_rows(report: Report, paint: _Painter, width: int) -> list[str]:
     """One row per requirement (status, ID, level, title), then its checks and message."""
-    lines = []
+    lines: list[str] = []
     for result in report.results:
         word = STATUS_WORD[result.status]
         row = f"{result.requirement_id:<13} {result.level:<6} {result.title}"
@@ -183,10 +184,11 @@ def compact_json(value: object, width: int, indent: int = 0, step: int = 2) -> l
     a larger one gets one line per item (values JSON cannot hold appear as their ``repr``)."""
     pad = " " * indent
     flat = json.dumps(value, ensure_ascii=False, default=repr)
-    if not isinstance(value, dict | list) or not value or indent + _cells(flat) <= width:
+    if not (is_dict(value) or is_list(value)) or not value or indent + _cells(flat) <= width:
         return [pad + flat]
-    items = list(value.items()) if isinstance(value, dict) else [(None, v) for v in value]
-    opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
+    items: list[tuple[object, object]] = (
+        list(value.items()) if is_dict(value) else [(None, v) for v in value])
+    opening, closing = ("{", "}") if is_dict(value) else ("[", "]")
     lines = [pad + opening]
     for position, (key, item) in enumerate(items):
         label = "" if key is None else json.dumps(str(key), ensure_ascii=False) + ": "

@@ -18,6 +18,7 @@ from typing_extensions import TypeIs
 
 __all__ = [
     "is_context_manager",
+    "is_dict",
     "is_iterable",
     "is_list",
     "is_list_or_tuple",
@@ -31,6 +32,11 @@ __all__ = [
 def is_mapping(value: object) -> TypeIs[Mapping[object, object]]:
     """``isinstance(value, Mapping)``."""
     return isinstance(value, Mapping)
+
+
+def is_dict(value: object) -> TypeIs[dict[object, object]]:
+    """``isinstance(value, dict)``."""
+    return isinstance(value, dict)
 
 
 def is_iterable(value: object) -> TypeIs[Iterable[object]]:

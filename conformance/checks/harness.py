@@ -4,7 +4,7 @@ back, and the trace of calls that becomes the counterexample and the reproductio
 from __future__ import annotations
 
 import pathlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -37,6 +37,7 @@ from conformance.checks.signals import RequirementViolation
 from conformance.contexts import ContextFactory, InputSpec, OutputSpec
 from conformance.isolation.calls import tracked
 from conformance.subject import Subject
+from reference_impl.narrowing import is_mapping
 
 __all__ = ["Harness", "describe_input", "describe_output", "input_spec_for_output"]
 
@@ -49,16 +50,16 @@ class Harness:
     contexts: ContextFactory
     root: pathlib.Path | None
     manager: Any
-    trace: list[dict[str, object]] = field(default_factory=list)
+    trace: list[dict[str, object]] = field(default_factory=list[dict[str, object]])
     namespace: str | None = None
     sandbox: pathlib.Path | None = None
     """A private directory around the storage root: absolute-path key components are re-rooted
     into it, so a manager that treats them as paths writes there (seen by IOM-SEC-001), never
     to the real ``/``."""
     on_note: Callable[[str, str], None] | None = None
-    stored: dict[Identity, StoredEntry] = field(default_factory=dict)
+    stored: dict[Identity, StoredEntry] = field(default_factory=dict[Identity, StoredEntry])
     """The model: identifiers (scoped) whose value must load back unchanged."""
-    maybe_lost: dict[Identity, StoredEntry] = field(default_factory=dict)
+    maybe_lost: dict[Identity, StoredEntry] = field(default_factory=dict[Identity, StoredEntry])
     """Identifiers whose value may be gone (IOM-ID-012: the other kind of the same asset was
     stored later): loading returns this value or raises."""
 
@@ -119,7 +120,7 @@ class Harness:
         """A stored range output: each partition of the range now holds its share of
         ``value`` (a ``PartitionShares`` with exactly the range's keys), or, for any other
         value, something the model does not know (the partitions leave the model)."""
-        shares = value if isinstance(value, Mapping) and set(value) == set(keys) else None
+        shares = value if is_mapping(value) and set(value) == set(keys) else None
         for key in keys:
             one = replace(spec, partition_key=key, partition_key_range=None)
             if shares is not None:

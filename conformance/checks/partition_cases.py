@@ -15,6 +15,7 @@ from conformance.checks.base import CheckEnv, Harness, RequirementViolation
 from conformance.contexts import InputSpec, OutputSpec, PartitionsSpec
 from conformance.strategies.keys import asset_keys
 from conformance.strategies.partitions import key_window, partitions_specs
+from reference_impl.narrowing import is_mapping
 
 __all__ = [
     "Case",
@@ -95,7 +96,7 @@ def store_all(
 def expect_mapping(h: Harness, rid: str, loaded: object, expected: Mapping[str, object]) -> None:
     """``loaded`` is a mapping of exactly ``expected``'s keys to their own values, else ``rid``
     is violated (IOM-PART-006 for wrong keys when ``rid`` is IOM-PART-005)."""
-    if not isinstance(loaded, Mapping):
+    if not is_mapping(loaded):
         raise RequirementViolation(
             rid, f"loaded {type(loaded).__name__}, not a mapping", h.counterexample(loaded=loaded)
         )

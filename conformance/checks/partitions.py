@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from hypothesis import strategies as st
 
@@ -21,6 +20,7 @@ from conformance.checks.partition_cases import (
 )
 from conformance.contexts import InputSpec, OutputSpec, PartitionsSpec
 from conformance.strategies.partitions import multi_partitions_specs
+from reference_impl.narrowing import is_mapping
 
 __all__ = ["ISOLATION_PROBE", "MULTI_ORDER_PROBE", "ORDER_PROBE", "part_out", "range_in"]
 
@@ -48,7 +48,7 @@ def _blame_wrong_value(
     partitions is a multi-partition load where one was asked for (IOM-PART-004)."""
     if any(h.subject.equals(loaded, other) for other in values.values()):
         return "IOM-ID-012"
-    if isinstance(loaded, Mapping) and loaded and all(k in values for k in loaded):
+    if is_mapping(loaded) and loaded and all(k in values for k in loaded):
         return "IOM-PART-004"
     return "IOM-ID-012"
 
@@ -233,7 +233,7 @@ def multi_partition_round_trip(env: CheckEnv) -> None:
         if keys != {str(k) for k in values}:
             return  # the rectangle is not the window: only alignment is checked elsewhere
         expect_mapping(h, "IOM-PART-016", loaded, values)
-        assert isinstance(loaded, Mapping)
+        assert is_mapping(loaded)
         in_order = [str(k) for k in spec.build().get_partition_keys() if str(k) in keys]
         if [str(k) for k in loaded] != in_order:
             raise RequirementViolation(
@@ -299,14 +299,16 @@ def multi_partition_outputs_refused(env: CheckEnv) -> None:
     range_check(env, "IOM-PART-010", body)
 
 
-def _load_window(h: Harness, case: Case, vals: list[object], rid: str) -> Mapping[Any, Any] | None:
+def _load_window(
+    h: Harness, case: Case, vals: list[object], rid: str
+) -> Mapping[object, object] | None:
     """Store every partition of the window and load the whole range; ``None`` when refused."""
     key, spec, window = case
     values = dict(zip(window, vals, strict=False))
     if len(values) < 2 or not store_all(h, rid, key, spec, values):
         return None
     loaded = h.load(range_in(key, spec, (window[0], window[-1])), requirement=rid)
-    if not isinstance(loaded, Mapping):
+    if not is_mapping(loaded):
         raise RequirementViolation(
             "IOM-PART-005", f"range loaded {loaded!r}, not a mapping", h.counterexample()
         )

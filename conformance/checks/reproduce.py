@@ -15,8 +15,9 @@ from typing import cast
 from typing_extensions import TypeIs
 
 from conformance.checks.source_wrap import wrap_source_line
+from reference_impl.narrowing import is_list
 
-__all__ = ["reproduction"]
+__all__ = ["is_trace", "reproduction"]
 
 _HEADER = """\
 # Replays the calls of the counterexample with reference_impl contexts (a sketch to read; the
@@ -56,6 +57,11 @@ def _value_source(value_repr: object) -> str:
 def _is_json_object(value: object) -> TypeIs[Mapping[str, object]]:
     """Whether ``value`` is a mapping; in a trace (JSON-able data) its keys are str."""
     return isinstance(value, Mapping)
+
+
+def is_trace(value: object) -> TypeIs[list[Mapping[str, object]]]:
+    """Whether ``value`` is a harness trace: a list of mappings (JSON objects: str keys)."""
+    return is_list(value) and all(_is_json_object(step) for step in value)
 
 
 def _partitions_source(spec: Mapping[str, object]) -> str:

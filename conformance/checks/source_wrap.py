@@ -13,7 +13,8 @@ __all__ = ["wrap_source_line"]
 def _break_points(line: str) -> list[int]:
     """Offsets just after each opening bracket and each comma inside brackets (never inside a
     string)."""
-    points, depth = [], 0
+    points: list[int] = []
+    depth = 0
     try:
         for token in tokenize.generate_tokens(io.StringIO(line + "\n").readline):
             if token.type != tokenize.OP:

@@ -95,11 +95,11 @@ class Requirement:
     binds: Binds
     title: str
     text: str
-    needs: frozenset[str] = field(default_factory=frozenset)
+    needs: frozenset[str] = field(default_factory=frozenset[str])
     """Capabilities (``conformance.Capabilities`` field names) the requirement applies under."""
     rationale: str = ""
     withdrawn: bool = False
-    excludes: frozenset[str] = field(default_factory=frozenset)
+    excludes: frozenset[str] = field(default_factory=frozenset[str])
     """Capabilities whose declaration makes the requirement not apply (a manager claiming the
     alternative behaviour is judged by the requirement that needs it instead)."""
 
