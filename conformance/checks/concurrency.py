@@ -16,7 +16,7 @@ from conformance.checks.processes import children, fork_unavailable
 from conformance.contexts import OutputSpec, PartitionsSpec
 from conformance.strategies.contexts import input_spec_for
 
-__all__ = ["one_key_output", "require_processes", "sibling"]
+__all__ = ["one_key_output", "require_processes", "require_shared_storage", "sibling"]
 
 WRITERS = 4
 
@@ -48,6 +48,26 @@ def sibling(env: CheckEnv, h: Harness) -> Harness:
     return env.new_harness(h.sandbox, h.root)
 
 
+def require_shared_storage(env: CheckEnv, h: Harness) -> None:
+    """Raise :class:`NotApplicable` unless a value another process stores on ``h``'s storage
+    loads here (storage kept in process memory, such as ``memory://``, is not shared)."""
+    probe = one_key_output(env, "probe")
+    value = env.distinct_values()[0]
+    with children() as group:
+        kind, detail = group.fork(lambda: sibling(env, h).store(probe, value)).finish()
+    h.new_instance()
+    ok, loaded = h.load_outcome(input_spec_for(probe))
+    if kind == "ok" and ok and h.subject.equals(loaded, value):
+        return
+    seen = f"storing raised {detail}" if kind != "ok" else (
+        f"loading raised {loaded!r}" if not ok else f"it loaded {loaded!r}")
+    raise NotApplicable(
+        "the subject's storage is not shared between processes: a value another process "
+        f"stored on the same storage directory did not load here ({seen}), so there is "
+        "nothing several processes could race on"
+    )
+
+
 def _writer_failures(outcomes: list[tuple[str, object]]) -> list[str]:
     return [f"writer {i}: {kind} {detail}" for i, (kind, detail) in enumerate(outcomes)
             if kind != "ok" or detail is not None]
@@ -70,6 +90,8 @@ def concurrent_partition_writers(env: CheckEnv) -> None:
                           partitions_def=spec)
 
     with env.harness() as h, children() as group:
+        require_shared_storage(env, h)
+
         def writer(first: int) -> object:
             own = sibling(env, h)
             for index in range(first, len(keys), WRITERS):
@@ -117,6 +139,7 @@ def concurrent_writers_of_one_key(env: CheckEnv) -> None:
     values = env.n_distinct_values(WRITERS)
     out = one_key_output(env, "key")
     with env.harness() as h:
+        require_shared_storage(env, h)
         for round_ in range(rounds):
             with children() as group:
                 def writer(mine: object) -> object:

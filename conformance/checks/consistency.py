@@ -14,7 +14,12 @@ from __future__ import annotations
 import random
 import signal
 from conformance.checks.base import CheckEnv, Harness, RequirementViolation, check
-from conformance.checks.concurrency import one_key_output, require_processes, sibling
+from conformance.checks.concurrency import (
+    one_key_output,
+    require_processes,
+    require_shared_storage,
+    sibling,
+)
 from conformance.checks.processes import Child, Children, Tripwire, children
 from conformance.contexts import OutputSpec
 from conformance.strategies.contexts import input_spec_for
@@ -91,6 +96,7 @@ def reader_during_write(env: CheckEnv) -> None:
     old, new = env.distinct_values()
     out = one_key_output(env, "read")
     with env.harness() as h, children() as group:
+        require_shared_storage(env, h)
         if not h.store(out, old, requirement="IOM-STORE-015"):
             return
         total = _calls_in_store(env, h, group, out, new, "IOM-STORE-015")
@@ -129,6 +135,7 @@ def killed_writer(env: CheckEnv) -> None:
     old, new = env.distinct_values()
     base = one_key_output(env, "crash")
     with env.harness() as h, children() as group:
+        require_shared_storage(env, h)
         total = _calls_in_store(env, h, group, base, new, "IOM-STORE-016")
         for number, at in enumerate(kill_points(total, _budget(env), env.seed)):
             fresh = number % 2 == 1
