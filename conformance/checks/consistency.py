@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import signal
+
 from conformance.checks.base import CheckEnv, Harness, RequirementViolation, check
 from conformance.checks.concurrency import (
     one_key_output,
