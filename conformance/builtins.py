@@ -54,7 +54,9 @@ def pickle_upath_manager_class() -> type:
     """A minimal ``UPathIOManager`` subclass that pickles values to ``<path>.pkl``.
 
     It shows the smallest useful subclass: serialize before writing (so a failed pickle leaves
-    the old value), and let ``FileNotFoundError`` signal missing data.
+    the old value), write a temporary sibling and rename it over the file (so a reader or a
+    killed writer sees the old file or the new one, IOM-STORE-015/016), and let
+    ``FileNotFoundError`` signal missing data.
     """
     from reference_impl.storage import UPathIOManager
 
@@ -65,7 +67,9 @@ def pickle_upath_manager_class() -> type:
 
         def dump_to_path(self, context: Any, obj: Any, path: Any) -> None:
             data = pickle.dumps(obj)
-            path.write_bytes(data)
+            temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+            temp.write_bytes(data)  # a reader or a crash sees the old file or the new one
+            temp.rename(path)
 
         def load_from_path(self, context: Any, path: Any) -> Any:
             return pickle.loads(path.read_bytes())

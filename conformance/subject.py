@@ -60,6 +60,8 @@ class Capabilities:
     partition getting its own share (table managers); else such an output is refused.
     ``concatenated_range_loads``: a range loads as one value joining the stored partitions'
     values (``Subject.concat``), not as a mapping (``partition_ranges``).
+    ``concurrent_writers``: several processes, each with its own instance on the same storage,
+    may store at once (IOM-STORE-013/014); a "single writer" manager declares it absent.
     """
 
     op_outputs: bool = True
@@ -72,6 +74,7 @@ class Capabilities:
     stores_none: bool = True
     partition_range_outputs: bool = False
     concatenated_range_loads: bool = False
+    concurrent_writers: bool = True
 
     def absent(self, needs: frozenset[str] | set[str]) -> tuple[str, ...]:
         """The capabilities among ``needs`` declared absent, sorted (unknown names count)."""

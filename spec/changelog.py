@@ -12,7 +12,7 @@ from enum import StrEnum
 
 __all__ = ["CHANGES", "SPEC_VERSION", "Change", "ChangeKind"]
 
-SPEC_VERSION = "1.2.0"
+SPEC_VERSION = "1.3.0"
 """The version of the requirement set in :mod:`spec.requirements`."""
 
 
@@ -37,6 +37,19 @@ class Change:
 
 
 CHANGES: tuple[Change, ...] = (
+    Change(
+        "1.3.0",
+        ChangeKind.ADDED,
+        ("IOM-STORE-013", "IOM-STORE-014", "IOM-STORE-015", "IOM-STORE-016"),
+        "Multi-process laws (MUST): concurrent writers of different partitions lose no update "
+        "(013) and concurrent writers of one key leave one written value (014), both needing "
+        "the new capability `concurrent_writers` (default true; a single-writer manager "
+        "declares it absent); a reader during a write sees the old or the new value (015); a "
+        "writer killed inside `handle_output` leaves the old or the new value, or the "
+        "missing-data error for a key never stored (016).",
+        "Issue 13, laws 2 and 3: no check ran the target in several processes, so lost "
+        "updates, torn reads and torn files after a crash went unseen.",
+    ),
     Change(
         "1.2.0",
         ChangeKind.REVISED,

@@ -1,6 +1,8 @@
 """The checks, one module per spec area; importing this package registers them all."""
 
 # Imported to register their checks (`x as x`: kept as the package's attributes).
+from conformance.checks import concurrency as concurrency
+from conformance.checks import consistency as consistency
 from conformance.checks import contexts as contexts
 from conformance.checks import cross_run as cross_run
 from conformance.checks import definitions as definitions

@@ -51,6 +51,40 @@ STORAGE: tuple[Requirement, ...] = (
         rationale="A file cannot also be a directory, and a directory of partitions cannot also "
                   "hold assets; refusing is the only lossless answer for a layout that keeps "
                   "Dagster's paths. A table cannot change its partition column in place."),
+    req("IOM-STORE-013", M, MGR, "Concurrent partition writers lose no update",
+        """Several processes, each with its own manager instance on the same storage, storing
+        different partitions of one asset at the same time all succeed, and afterwards every
+        partition loads the value its writer stored. Applies to managers that declare
+        ``concurrent_writers``.""",
+        ("durable", "partitions", "concurrent_writers"),
+        rationale="Backfills run partitions in parallel processes; a manager that keeps one "
+                  "index per asset and rewrites it without a lock silently drops partitions."),
+    req("IOM-STORE-014", M, MGR, "Concurrent writers of one key leave one value",
+        """Several processes, each with its own manager instance on the same storage, storing
+        different values under one identifier at the same time all succeed, and afterwards the
+        identifier loads one of the values written, never a mix of them or an error. Applies
+        to managers that declare ``concurrent_writers``.""",
+        ("durable", "concurrent_writers"),
+        rationale="Retries and re-executions can overlap; a shared temporary file name or an "
+                  "in-place write lets two writers interleave."),
+    req("IOM-STORE-015", M, MGR, "A reader during a write sees the old or the new value",
+        """While one process stores a new value under an identifier that holds a value, a
+        reader in another process (its own instance on the same storage) loads the old value
+        or the new one, never a part of either, a mix or an error; it may wait for the writer
+        to finish.""",
+        ("durable",),
+        rationale="Downstream runs read while upstream re-materialises; Dagster 1.13's "
+                  "filesystem manager truncates the file before writing, so a reader in that "
+                  "window fails. Writing a temporary file and renaming it is enough."),
+    req("IOM-STORE-016", M, MGR, "A killed writer leaves the old or the new value",
+        """When the process storing a value is killed (SIGKILL) at any point inside
+        ``handle_output``, a new instance on the same storage afterwards loads the value stored
+        earlier or the new one; for an identifier never stored before it loads the new value
+        or raises the missing-data error (``IOM-SEC-004``). Never a torn value, a mix or
+        another error.""",
+        ("durable",),
+        rationale="Workers are killed by out-of-memory killers, pre-emption and timeouts; a "
+                  "torn file turns one failed run into a broken asset for every later run."),
     # ---------------------------------------------------------------- security
     req("IOM-SEC-001", M, MGR, "Confinement to the storage root",
         """Whatever the asset keys, partition keys, run ids, step keys, names and mapping keys,

@@ -14,6 +14,7 @@ from functools import cache
 from conformance.api import check_io_manager
 from conformance.report import Report
 from conformance.subject import Subject
+from tests.conformance.corpus.broken_concurrency import BROKEN_CONCURRENCY
 from tests.conformance.corpus.broken_identifiers import BROKEN_IDENTIFIERS
 from tests.conformance.corpus.broken_metadata_security import BROKEN_METADATA_SECURITY
 from tests.conformance.corpus.broken_partition_ranges import BROKEN_PARTITION_RANGES
@@ -40,6 +41,7 @@ BROKEN_MANAGERS: tuple[type, ...] = (
     *BROKEN_PARTITION_RANGES,
     *BROKEN_STORAGE,
     *BROKEN_METADATA_SECURITY,
+    *BROKEN_CONCURRENCY,
 )
 
 
