@@ -58,6 +58,8 @@ class Capabilities:
     partition getting its own share (table managers); else such an output is refused.
     ``concatenated_range_loads``: a range loads as one value joining the stored partitions'
     values (``Subject.concat``), not as a mapping (``partition_ranges``).
+    ``column_projection``: ``columns`` in an input's definition metadata loads only those
+    columns of the stored table (``Subject.project``; IOM-STORE-011).
     """
 
     op_outputs: bool = True
@@ -70,6 +72,7 @@ class Capabilities:
     stores_none: bool = True
     partition_range_outputs: bool = False
     concatenated_range_loads: bool = False
+    column_projection: bool = False
 
     def absent(self, needs: frozenset[str] | set[str]) -> tuple[str, ...]:
         """The capabilities among ``needs`` declared absent, sorted (unknown names count)."""
@@ -139,6 +142,12 @@ class Subject:
     contain every key of one or two ``[A-Za-z0-9_]+`` components; plain keys outside it are
     not drawn (discarded), and IOM-ID-014 checks that the manager refuses them."""
 
+    project: Callable[[object, Sequence[str]], object] | None = None
+    """The stored value with only the named columns (IOM-STORE-011; needed by
+    ``column_projection``)."""
+    columns_of: Callable[[object], Sequence[str]] | None = None
+    """The column names of a stored value (IOM-STORE-011; needed by ``column_projection``)."""
+
     def __post_init__(self) -> None:
         _validate_domain(self.name, self.accepts_asset_key)
         caps = self.capabilities
@@ -147,6 +156,12 @@ class Subject:
                 f"subject {self.name!r} declares concatenated_range_loads but gives no concat: "
                 "pass Subject(..., concat=...) joining a sequence of values into the one value "
                 "a range loads as (e.g. pandas.concat for DataFrames)"
+            )
+        if caps.column_projection and (self.project is None or self.columns_of is None):
+            raise SubjectError(
+                f"subject {self.name!r} declares column_projection but gives no project or "
+                "columns_of: pass Subject(..., project=..., columns_of=...) (the stored value "
+                "with only the named columns, and a value's column names)"
             )
         if caps.concatenated_range_loads and caps.partition_ranges:
             raise SubjectError(

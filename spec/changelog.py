@@ -12,7 +12,7 @@ from enum import StrEnum
 
 __all__ = ["CHANGES", "SPEC_VERSION", "Change", "ChangeKind"]
 
-SPEC_VERSION = "1.2.0"
+SPEC_VERSION = "1.3.0"
 """The version of the requirement set in :mod:`spec.requirements`."""
 
 
@@ -37,6 +37,65 @@ class Change:
 
 
 CHANGES: tuple[Change, ...] = (
+    Change(
+        "1.3.0",
+        ChangeKind.ADDED,
+        ("IOM-PART-020",),
+        "Re-materialising a partition replaces that partition only (MUST, needs `assets`, "
+        "`partitions`): its other stored partitions, and every load covering several "
+        "partitions, keep their old values.",
+        "Issue 13, law 1 (Dagster's DB IO manager test suite): IOM-STORE-003 checked only the "
+        "overwritten identifier, so a delete predicate that drops the asset's other partitions "
+        "went unseen.",
+    ),
+    Change(
+        "1.3.0",
+        ChangeKind.ADDED,
+        ("IOM-STORE-010",),
+        "Storing twice never duplicates (MUST): the same value stored twice loads as stored "
+        "once, in single loads, range mappings and concatenated range loads.",
+        "Issue 13, law 1: a table manager that appends on re-materialisation doubles rows; "
+        "IOM-STORE-003 draws two different values, so a range load repeating superseded rows "
+        "passed.",
+    ),
+    Change(
+        "1.3.0",
+        ChangeKind.ADDED,
+        ("IOM-STORE-011",),
+        "Column projection (MUST, needs the new capability `column_projection`): `columns` in "
+        "the input's definition metadata loads exactly those columns (`Subject.project`).",
+        "Issue 13, law 1: DB IO managers select the `columns` an input asks for; nothing "
+        "checked it.",
+    ),
+    Change(
+        "1.3.0",
+        ChangeKind.ADDED,
+        ("IOM-PART-021",),
+        "allow_missing_partitions on one partition (MUST, needs `assets`, `partitions`): a "
+        "present partition loads bare, a missing one loads None or raises; never a mapping or "
+        "another partition's value.",
+        "Issue 13, law 4 (dagster#28942): the shape of a one-partition load under "
+        "`allow_missing_partitions` was unstated; Dagster's async UPath path returns a dict.",
+    ),
+    Change(
+        "1.3.0",
+        ChangeKind.ADDED,
+        ("IOM-PART-022",),
+        "Range mappings are keyed by the partition key strings (MUST, needs `partition_ranges`): "
+        "never by dates or other objects that merely print the same.",
+        "Issue 13, law 4 (community-integrations#330): the alignment checks compared keys with "
+        "`str(key)`, so a manager keying time partitions by `date` objects passed.",
+    ),
+    Change(
+        "1.3.0",
+        ChangeKind.REVISED,
+        ("IOM-SEC-001", "IOM-ID-012"),
+        "No text change; the checks now cover two reported partition edge cases: a partition "
+        "key that is the absolute path of an existing file (the file stays unchanged), and a "
+        "partition of an asset stored unpartitioned before (a never-stored partition does not "
+        "load the old unpartitioned value).",
+        "Issue 13, law 4 (dagster#16064, dagster#19613).",
+    ),
     Change(
         "1.2.0",
         ChangeKind.REVISED,

@@ -73,6 +73,7 @@ CAPABILITIES: frozenset[str] = frozenset(
         "stores_none",
         "partition_range_outputs",
         "concatenated_range_loads",
+        "column_projection",
     }
 )
 """The capability names a requirement may need (``conformance.Capabilities`` has one field each)."""

@@ -51,6 +51,22 @@ STORAGE: tuple[Requirement, ...] = (
         rationale="A file cannot also be a directory, and a directory of partitions cannot also "
                   "hold assets; refusing is the only lossless answer for a layout that keeps "
                   "Dagster's paths. A table cannot change its partition column in place."),
+    req("IOM-STORE-010", M, MGR, "Storing twice never duplicates",
+        """Storing the same value twice under one identifier loads exactly as storing it once:
+        the identifier loads that value, and a load covering several partitions holds it once
+        (a mapping maps the partition to it; a concatenated value under
+        ``concatenated_range_loads`` equals ``Subject.concat`` of each partition's value once,
+        never with the rows of an earlier store repeated).""",
+        rationale="A retried or re-run materialisation must not double a table's rows; Dagster's "
+                  "DB IO manager test suite checks that materialising twice leaves one copy."),
+    req("IOM-STORE-011", M, MGR, "Column projection loads exactly the columns asked for",
+        """A manager that declares ``column_projection`` loads, for an input whose definition
+        metadata sets ``columns`` to a list of column names of the stored table, the stored
+        table with exactly those columns (no more, no fewer, each with its stored data:
+        ``Subject.project``); without ``columns`` it loads every column.""",
+        ("column_projection",),
+        rationale="Dagster's DB IO managers read ``columns`` from the input's definition metadata "
+                  "(``AssetIn(metadata={\"columns\": [...]})``) and select only those."),
     # ---------------------------------------------------------------- security
     req("IOM-SEC-001", M, MGR, "Confinement to the storage root",
         """Whatever the asset keys, partition keys, run ids, step keys, names and mapping keys,
