@@ -112,11 +112,12 @@ def rematerialised_partition_replaces_only_itself(env: CheckEnv) -> None:
     )
 
 
-@check("IOM-STORE-010")
+@check("IOM-STORE-010", reports=("IOM-PART-020",))
 def storing_twice_never_duplicates(env: CheckEnv) -> None:
     """Law: storing one value twice under an identifier loads that value; for partitions, a
     range load after one partition was stored twice holds it once (mapping, or the values
-    joined once). IOM-STORE-010."""
+    joined once). A sibling partition lost by the second store is reported as IOM-PART-020.
+    IOM-STORE-010."""
 
     def single(h: Harness, out: OutputSpec, value: object) -> None:
         if not (h.store(out, value, requirement="IOM-STORE-010")
@@ -142,7 +143,10 @@ def storing_twice_never_duplicates(env: CheckEnv) -> None:
         again = window[index % len(window)]
         if not h.store(part_out(key, spec, again), values[again], requirement="IOM-STORE-010"):
             return
-        _expect_each(h, "IOM-STORE-010", case, values, f"{again!r} stored twice")
+        why = f"{again!r} stored twice"
+        _expect_each(h, "IOM-STORE-010", case, {again: values[again]}, why)
+        others = {p: v for p, v in values.items() if p != again}
+        _expect_each(h, "IOM-PART-020", case, others, why)  # a sibling lost: not a duplicate
         expect_range(h, "IOM-STORE-010", case, values)
 
     probe = list(env.n_distinct_values(4))
