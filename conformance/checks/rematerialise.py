@@ -34,7 +34,7 @@ from conformance.checks.partition_cases import (
 from conformance.contexts import OutputSpec, PartitionsSpec
 from conformance.strategies.contexts import input_spec_for
 
-__all__ = ["PROBE", "expect_range"]
+__all__ = ["PROBE", "expect_range", "one_key_mapping"]
 
 PROBE = PartitionsSpec("static", keys=("a", "b", "c", "d"))
 """Four plain static keys for the explicit probes."""
@@ -63,14 +63,23 @@ def expect_range(h: Harness, rid: str, case: Case, values: Mapping[str, object])
         )
 
 
+def one_key_mapping(h: Harness, loaded: object, partition: str | None, value: object) -> bool:
+    """Whether ``loaded`` is ``{partition: value}``: a one-partition load returned as a mapping,
+    which breaks IOM-PART-004 (not the law being checked)."""
+    return (partition is not None and isinstance(loaded, Mapping) and len(loaded) == 1
+            and str(next(iter(loaded))) == partition
+            and h.subject.equals(next(iter(loaded.values())), value))
+
+
 def _expect_each(h: Harness, rid: str, case: Case, values: Mapping[str, object], why: str) -> None:
-    """Each partition of ``values`` loads (bare) its value, else ``rid`` is violated."""
+    """Each partition of ``values`` loads (bare) its value, else ``rid`` is violated
+    (IOM-PART-004 when it loads as ``{partition: value}``)."""
     key, spec, _ = case
     for partition, value in values.items():
         loaded = h.load(partition_in(key, spec, partition), requirement=rid)
         if not h.subject.equals(loaded, value):
             raise RequirementViolation(
-                rid,
+                "IOM-PART-004" if one_key_mapping(h, loaded, partition, value) else rid,
                 f"partition {partition!r} loaded {loaded!r}, expected {value!r} ({why})",
                 h.counterexample(loaded=loaded, expected=value),
             )
@@ -80,11 +89,12 @@ def _values(env: CheckEnv) -> st.SearchStrategy[object]:
     return env.subject.values.filter(lambda v: v is not None)
 
 
-@check("IOM-PART-020", needs=("assets", "partitions"))
+@check("IOM-PART-020", needs=("assets", "partitions"), reports=("IOM-PART-004",))
 def rematerialised_partition_replaces_only_itself(env: CheckEnv) -> None:
     """Law: after storing every partition of a window and then one partition again with a
     new value, that partition loads the new value, every other partition loads its old value,
-    and a range load over the window holds exactly those values. IOM-PART-020."""
+    and a range load over the window holds exactly those values (a partition that loads as
+    ``{key: value}`` is reported as IOM-PART-004). IOM-PART-020."""
 
     def body(h: Harness, case: Case, vals: list[object], new: object, index: int) -> None:
         key, spec, window = case
@@ -112,7 +122,7 @@ def rematerialised_partition_replaces_only_itself(env: CheckEnv) -> None:
     )
 
 
-@check("IOM-STORE-010", reports=("IOM-PART-020",))
+@check("IOM-STORE-010", reports=("IOM-PART-020", "IOM-PART-004"))
 def storing_twice_never_duplicates(env: CheckEnv) -> None:
     """Law: storing one value twice under an identifier loads that value; for partitions, a
     range load after one partition was stored twice holds it once (mapping, or the values
@@ -125,8 +135,10 @@ def storing_twice_never_duplicates(env: CheckEnv) -> None:
             return
         loaded = h.load(input_spec_for(out), requirement="IOM-STORE-010")
         if not h.subject.equals(loaded, value):
+            bare = one_key_mapping(h, loaded, out.partition_key, value)
             raise RequirementViolation(
-                "IOM-STORE-010", f"stored {value!r} twice, loaded {loaded!r}",
+                "IOM-PART-004" if bare else "IOM-STORE-010",
+                f"stored {value!r} twice, loaded {loaded!r}",
                 h.counterexample(loaded=loaded, expected=value),
             )
 
