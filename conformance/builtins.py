@@ -55,7 +55,7 @@ def pickle_upath_manager_class() -> type:
 
     It shows the smallest useful subclass: serialize before writing (so a failed pickle leaves
     the old value), write a temporary sibling and rename it over the file (so a reader or a
-    killed writer sees the old file or the new one, IOM-STORE-015/016), and let
+    killed writer sees the old file or the new one, IOM-STORE-014/016), and let
     ``FileNotFoundError`` signal missing data.
     """
     from reference_impl.storage import UPathIOManager

@@ -61,7 +61,9 @@ class Capabilities:
     ``concatenated_range_loads``: a range loads as one value joining the stored partitions'
     values (``Subject.concat``), not as a mapping (``partition_ranges``).
     ``concurrent_writers``: several processes, each with its own instance on the same storage,
-    may store at once (IOM-STORE-013/014); a "single writer" manager declares it absent.
+    may store at once (IOM-STORE-012/014); a "single writer" manager declares it absent.
+    ``column_projection``: ``columns`` in an input's definition metadata loads only those
+    columns of the stored table (``Subject.project``; IOM-STORE-011).
     """
 
     op_outputs: bool = True
@@ -75,6 +77,7 @@ class Capabilities:
     partition_range_outputs: bool = False
     concatenated_range_loads: bool = False
     concurrent_writers: bool = True
+    column_projection: bool = False
 
     def absent(self, needs: frozenset[str] | set[str]) -> tuple[str, ...]:
         """The capabilities among ``needs`` declared absent, sorted (unknown names count)."""
@@ -144,6 +147,12 @@ class Subject:
     contain every key of one or two ``[A-Za-z0-9_]+`` components; plain keys outside it are
     not drawn (discarded), and IOM-ID-014 checks that the manager refuses them."""
 
+    project: Callable[[object, Sequence[str]], object] | None = None
+    """The stored value with only the named columns (IOM-STORE-011; needed by
+    ``column_projection``)."""
+    columns_of: Callable[[object], Sequence[str]] | None = None
+    """The column names of a stored value (IOM-STORE-011; needed by ``column_projection``)."""
+
     def __post_init__(self) -> None:
         _validate_domain(self.name, self.accepts_asset_key)
         caps = self.capabilities
@@ -152,6 +161,12 @@ class Subject:
                 f"subject {self.name!r} declares concatenated_range_loads but gives no concat: "
                 "pass Subject(..., concat=...) joining a sequence of values into the one value "
                 "a range loads as (e.g. pandas.concat for DataFrames)"
+            )
+        if caps.column_projection and (self.project is None or self.columns_of is None):
+            raise SubjectError(
+                f"subject {self.name!r} declares column_projection but gives no project or "
+                "columns_of: pass Subject(..., project=..., columns_of=...) (the stored value "
+                "with only the named columns, and a value's column names)"
             )
         if caps.concatenated_range_loads and caps.partition_ranges:
             raise SubjectError(

@@ -40,15 +40,74 @@ CHANGES: tuple[Change, ...] = (
     Change(
         "1.3.0",
         ChangeKind.ADDED,
-        ("IOM-STORE-013", "IOM-STORE-014", "IOM-STORE-015", "IOM-STORE-016"),
+        ("IOM-STORE-012", "IOM-STORE-013", "IOM-STORE-014", "IOM-STORE-015"),
         "Multi-process laws (MUST): concurrent writers of different partitions lose no update "
-        "(013) and concurrent writers of one key leave one written value (014), both needing "
+        "(012) and concurrent writers of one key leave one written value (013), both needing "
         "the new capability `concurrent_writers` (default true; a single-writer manager "
-        "declares it absent); a reader during a write sees the old or the new value (015); a "
+        "declares it absent); a reader during a write sees the old or the new value (014); a "
         "writer killed inside `handle_output` leaves the old or the new value, or the "
-        "missing-data error for a key never stored (016).",
+        "missing-data error for a key never stored (015).",
         "Issue 13, laws 2 and 3: no check ran the target in several processes, so lost "
         "updates, torn reads and torn files after a crash went unseen.",
+    ),
+    Change(
+        "1.3.0",
+        ChangeKind.ADDED,
+        ("IOM-PART-020",),
+        "Re-materialising a partition replaces that partition only (MUST, needs `assets`, "
+        "`partitions`): its other stored partitions, and every load covering several "
+        "partitions, keep their old values.",
+        "Issue 13, law 1 (Dagster's DB IO manager test suite): IOM-STORE-003 checked only the "
+        "overwritten identifier, so a delete predicate that drops the asset's other partitions "
+        "went unseen.",
+    ),
+    Change(
+        "1.3.0",
+        ChangeKind.ADDED,
+        ("IOM-STORE-010",),
+        "Storing twice never duplicates (MUST): the same value stored twice loads as stored "
+        "once, in single loads, range mappings and concatenated range loads.",
+        "Issue 13, law 1: a table manager that appends on re-materialisation doubles rows; "
+        "IOM-STORE-003 draws two different values, so a range load repeating superseded rows "
+        "passed.",
+    ),
+    Change(
+        "1.3.0",
+        ChangeKind.ADDED,
+        ("IOM-STORE-011",),
+        "Column projection (MUST, needs the new capability `column_projection`): `columns` in "
+        "the input's definition metadata loads exactly those columns (`Subject.project`).",
+        "Issue 13, law 1: DB IO managers select the `columns` an input asks for; nothing "
+        "checked it.",
+    ),
+    Change(
+        "1.3.0",
+        ChangeKind.ADDED,
+        ("IOM-PART-021",),
+        "allow_missing_partitions on one partition (MUST, needs `assets`, `partitions`): a "
+        "present partition loads bare, a missing one loads None or raises; never a mapping or "
+        "another partition's value.",
+        "Issue 13, law 4 (dagster#28942): the shape of a one-partition load under "
+        "`allow_missing_partitions` was unstated; Dagster's async UPath path returns a dict.",
+    ),
+    Change(
+        "1.3.0",
+        ChangeKind.ADDED,
+        ("IOM-PART-022",),
+        "Range mappings are keyed by the partition key strings (MUST, needs `partition_ranges`): "
+        "never by dates or other objects that merely print the same.",
+        "Issue 13, law 4 (community-integrations#330): the alignment checks compared keys with "
+        "`str(key)`, so a manager keying time partitions by `date` objects passed.",
+    ),
+    Change(
+        "1.3.0",
+        ChangeKind.REVISED,
+        ("IOM-SEC-001", "IOM-ID-012"),
+        "No text change; the checks now cover two reported partition edge cases: a partition "
+        "key that is the absolute path of an existing file (the file stays unchanged), and a "
+        "partition of an asset stored unpartitioned before (a never-stored partition does not "
+        "load the old unpartitioned value).",
+        "Issue 13, law 4 (dagster#16064, dagster#19613).",
     ),
     Change(
         "1.2.0",

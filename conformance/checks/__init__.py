@@ -10,8 +10,10 @@ from conformance.checks import identifiers as identifiers
 from conformance.checks import key_domains as key_domains
 from conformance.checks import metadata as metadata
 from conformance.checks import partition_contexts as partition_contexts
+from conformance.checks import partition_edges as partition_edges
 from conformance.checks import partition_ranges as partition_ranges
 from conformance.checks import partitions as partitions
+from conformance.checks import rematerialise as rematerialise
 from conformance.checks import security as security
 from conformance.checks import stateful as stateful
 from conformance.checks import storage as storage

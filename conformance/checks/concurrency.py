@@ -1,4 +1,4 @@
-"""Concurrent writers in separate processes (IOM-STORE-013, IOM-STORE-014).
+"""Concurrent writers in separate processes (IOM-STORE-012, IOM-STORE-013).
 
 Each writer is a forked child (:mod:`conformance.checks.processes`) with its own manager
 instance on the one storage directory; the writers are released together, so their writes
@@ -73,11 +73,11 @@ def _writer_failures(outcomes: list[tuple[str, object]]) -> list[str]:
             if kind != "ok" or detail is not None]
 
 
-@check("IOM-STORE-013", needs=("durable", "partitions", "concurrent_writers"))
+@check("IOM-STORE-012", needs=("durable", "partitions", "concurrent_writers"))
 def concurrent_partition_writers(env: CheckEnv) -> None:
     """Law: several processes, each with its own manager instance on the same storage, store
     different partitions of one asset at the same time; afterwards every partition loads the
-    value its writer stored (no update is lost) and every write succeeded. IOM-STORE-013."""
+    value its writer stored (no update is lost) and every write succeeded. IOM-STORE-012."""
     require_processes(env)
     per_writer = min(100, max(24, 2 * env.settings.max_examples or 0))
     keys = tuple(f"p{i:04d}" for i in range(WRITERS * per_writer))
@@ -95,7 +95,7 @@ def concurrent_partition_writers(env: CheckEnv) -> None:
         def writer(first: int) -> object:
             own = sibling(env, h)
             for index in range(first, len(keys), WRITERS):
-                if not own.store(output(index), values[first], requirement="IOM-STORE-013"):
+                if not own.store(output(index), values[first], requirement="IOM-STORE-012"):
                     return f"refused partition {keys[index]!r}"
             return None
 
@@ -105,7 +105,7 @@ def concurrent_partition_writers(env: CheckEnv) -> None:
         failures = _writer_failures([child.finish() for child in group.all])
         if failures:
             raise RequirementViolation(
-                "IOM-STORE-013", "a concurrent partition writer failed: " + "; ".join(failures),
+                "IOM-STORE-012", "a concurrent partition writer failed: " + "; ".join(failures),
                 {"writers": WRITERS, "partitions": len(keys), "failures": failures[:4]})
         _expect_all(h, keys, output, values)
 
@@ -120,19 +120,19 @@ def _expect_all(h: Harness, keys: tuple[str, ...], output: Callable[[int], Outpu
             lost.append(f"{key}: " + (f"raised {loaded!r}" if not ok else f"loaded {loaded!r}"))
     if lost:
         raise RequirementViolation(
-            "IOM-STORE-013",
+            "IOM-STORE-012",
             f"{len(lost)} of {len(keys)} partitions written by {WRITERS} concurrent processes "
             f"lost their update (first: {lost[0]})",
             h.counterexample(writers=WRITERS, partitions=len(keys), lost=lost[:5]),
         )
 
 
-@check("IOM-STORE-014", needs=("durable", "concurrent_writers"))
+@check("IOM-STORE-013", needs=("durable", "concurrent_writers"))
 def concurrent_writers_of_one_key(env: CheckEnv) -> None:
     """Law: several processes, each with its own manager instance on the same storage, store
     different values under one identifier at the same time, many times over; every write
     succeeds, and after each round the identifier loads one of the values written, never a mix
-    of them or an error. IOM-STORE-014."""
+    of them or an error. IOM-STORE-013."""
     require_processes(env)
     rounds = min(10, max(3, env.settings.max_examples // 4))
     writes = 20
@@ -145,7 +145,7 @@ def concurrent_writers_of_one_key(env: CheckEnv) -> None:
                 def writer(mine: object) -> object:
                     own = sibling(env, h)
                     for _ in range(writes):
-                        if not own.store(out, mine, requirement="IOM-STORE-014"):
+                        if not own.store(out, mine, requirement="IOM-STORE-013"):
                             return "refused the write"
                     return None
 
@@ -155,7 +155,7 @@ def concurrent_writers_of_one_key(env: CheckEnv) -> None:
                 failures = _writer_failures([child.finish() for child in group.all])
             if failures:
                 raise RequirementViolation(
-                    "IOM-STORE-014",
+                    "IOM-STORE-013",
                     f"round {round_ + 1}: a concurrent writer of one key failed: "
                     + "; ".join(failures),
                     {"writers": WRITERS, "writes_each": writes, "failures": failures[:4]})
@@ -163,7 +163,7 @@ def concurrent_writers_of_one_key(env: CheckEnv) -> None:
             ok, loaded = h.load_outcome(input_spec_for(out))
             if not ok or not any(h.subject.equals(loaded, v) for v in values):
                 raise RequirementViolation(
-                    "IOM-STORE-014",
+                    "IOM-STORE-013",
                     f"round {round_ + 1}: after {WRITERS} processes stored one key at once, it "
                     + (f"failed to load: {loaded!r}" if not ok else
                        f"loaded {loaded!r}, none of the values written"),

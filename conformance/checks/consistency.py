@@ -1,4 +1,4 @@
-"""A reader during a write, and a writer killed mid-write (IOM-STORE-015, IOM-STORE-016).
+"""A reader during a write, and a writer killed mid-write (IOM-STORE-014, IOM-STORE-015).
 
 The writer is a forked child (:mod:`conformance.checks.processes`) whose ``handle_output`` is
 wrapped in a :class:`Tripwire`: a first, untripped run counts the C calls it makes (open, write,
@@ -87,26 +87,26 @@ def _budget(env: CheckEnv) -> int:
     return max(40, env.settings.max_examples or 0)
 
 
-@check("IOM-STORE-015", needs=("durable",))
+@check("IOM-STORE-014", needs=("durable",))
 def reader_during_write(env: CheckEnv) -> None:
     """Law: while one process overwrites an identifier's value, a reader in another process
     (its own manager instance on the same storage) loads the old value or the new one, never a
     part, a mix or an error; the reader may wait for the writer. The writer is paused before
-    each of its C calls in turn. IOM-STORE-015."""
+    each of its C calls in turn. IOM-STORE-014."""
     require_processes(env)
     old, new = env.distinct_values()
     out = one_key_output(env, "read")
     with env.harness() as h, children() as group:
         require_shared_storage(env, h)
-        if not h.store(out, old, requirement="IOM-STORE-015"):
+        if not h.store(out, old, requirement="IOM-STORE-014"):
             return
-        total = _calls_in_store(env, h, group, out, new, "IOM-STORE-015")
+        total = _calls_in_store(env, h, group, out, new, "IOM-STORE-014")
         for at in kill_points(total, _budget(env), env.seed):
             h.new_instance()
-            if not h.store(out, old, requirement="IOM-STORE-015"):
+            if not h.store(out, old, requirement="IOM-STORE-014"):
                 return
             writer = _tripped_writer(env, h, group, out, new, at, signal.SIGSTOP,
-                                     "IOM-STORE-015")
+                                     "IOM-STORE-014")
             if not writer.stopped(STOPPED_WAIT):
                 continue  # this run made fewer C calls: nothing to look at
             reader = group.fork(lambda: _verdict(sibling(env, h), out, old, new))
@@ -117,36 +117,36 @@ def reader_during_write(env: CheckEnv) -> None:
             writer.finish()
             if seen not in ("old", "new"):
                 raise RequirementViolation(
-                    "IOM-STORE-015",
+                    "IOM-STORE-014",
                     f"a reader in another process, while the writer was paused before its C "
                     f"call {at} of {total} inside handle_output: {seen}",
                     h.counterexample(paused_at_c_call=at, c_calls=total, old=old, new=new,
                                      reader=seen))
 
 
-@check("IOM-STORE-016", needs=("durable",))
+@check("IOM-STORE-015", needs=("durable",))
 def killed_writer(env: CheckEnv) -> None:
     """Law: when the process storing a value is killed (SIGKILL) at any point inside
     ``handle_output``, a fresh instance on the same storage afterwards loads the value stored
     earlier or the new one; for an identifier never stored before it loads the new value or
     raises the missing-data error (a ``LookupError`` or ``OSError``). Never a part, a mix or
     another error. The writer is killed before each of its C calls in turn; the points
-    alternate between an identifier stored before and a fresh one. IOM-STORE-016."""
+    alternate between an identifier stored before and a fresh one. IOM-STORE-015."""
     require_processes(env)
     old, new = env.distinct_values()
     base = one_key_output(env, "crash")
     with env.harness() as h, children() as group:
         require_shared_storage(env, h)
-        total = _calls_in_store(env, h, group, base, new, "IOM-STORE-016")
+        total = _calls_in_store(env, h, group, base, new, "IOM-STORE-015")
         for number, at in enumerate(kill_points(total, _budget(env), env.seed)):
             fresh = number % 2 == 1
             out = one_key_output(env, f"crash{number}") if fresh else base
             if not fresh:
                 h.new_instance()
-                if not h.store(out, old, requirement="IOM-STORE-016"):
+                if not h.store(out, old, requirement="IOM-STORE-015"):
                     return
             child = _tripped_writer(env, h, group, out, new, at, signal.SIGKILL,
-                                    "IOM-STORE-016")
+                                    "IOM-STORE-015")
             child.finish()
             h.new_instance()
             seen = _verdict(h, out, old, new)
@@ -154,7 +154,7 @@ def killed_writer(env: CheckEnv) -> None:
             if seen in allowed or (fresh and _missing(h, out)):
                 continue
             raise RequirementViolation(
-                "IOM-STORE-016",
+                "IOM-STORE-015",
                 f"after the writer was killed before its C call {at} of {total} inside "
                 f"handle_output ({'a fresh identifier' if fresh else 'an earlier value stored'})"
                 f", a fresh instance: {seen}",

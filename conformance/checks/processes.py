@@ -1,4 +1,4 @@
-"""Child processes for the multi-process checks (IOM-STORE-013..016): fork, start together,
+"""Child processes for the multi-process checks (IOM-STORE-012..015): fork, start together,
 stop or kill a writer at its N-th C call inside ``handle_output``, bounded waits, cleanup.
 
 A child is a ``fork`` of the process running the check, so it has the subject, the context

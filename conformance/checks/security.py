@@ -76,7 +76,11 @@ ADVERSARIAL_ASSET_KEYS: tuple[tuple[str, ...], ...] = (
 )
 """Asset keys every IOM-SEC-001/002 run stores first, whatever the profile."""
 
-ADVERSARIAL_PARTITION_KEYS: tuple[str, ...] = ("..", ".", "/x", "../x", "")
+USER_FILE = "input.csv"
+"""A file the user owns, at ``<sandbox>/absolute/input.csv``: the absolute-path partition key
+``"/input.csv"`` names it once re-rooted (dagster#16064: the manager overwrote it)."""
+ADVERSARIAL_PARTITION_KEYS: tuple[str, ...] = ("..", ".", "/x", "../x", "", f"/{USER_FILE}",
+                                               "a/b")
 ADVERSARIAL_PARTITIONS = PartitionsSpec("static", keys=ADVERSARIAL_PARTITION_KEYS)
 
 ADVERSARIAL_OP_OUTPUTS: tuple[OutputSpec, ...] = (
@@ -125,12 +129,15 @@ def confined_to_root(env: CheckEnv) -> None:
     factory gets <sandbox>/l1/l2/l3/l4/root; the whole sandbox is compared before and after).
     Every run first stores the deterministic adversarial outputs (``..`` first and deeper,
     absolute paths, empty, long, unicode components; partition keys, run ids, step keys,
-    names, mapping keys and versions with ``..`` and ``/``). IOM-SEC-001."""
+    names, mapping keys and versions with ``..`` and ``/``; a partition key that is the
+    absolute path of an existing user file, which must stay unchanged). IOM-SEC-001."""
 
     def body(h: Harness, out: OutputSpec, value: object) -> None:
         assert h.root is not None and h.sandbox is not None
         outside = h.sandbox
         (outside / "sibling.txt").write_text("untouched")
+        (outside / "absolute").mkdir(exist_ok=True)
+        (outside / "absolute" / USER_FILE).write_text("a user's input file")
         before = _snapshot(outside, h.root)
         if h.store(out, value):
             h.load_outcome(input_spec_for(out))

@@ -74,6 +74,7 @@ CAPABILITIES: frozenset[str] = frozenset(
         "partition_range_outputs",
         "concatenated_range_loads",
         "concurrent_writers",
+        "column_projection",
     }
 )
 """The capability names a requirement may need (``conformance.Capabilities`` has one field each)."""

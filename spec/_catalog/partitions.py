@@ -94,4 +94,33 @@ PARTITIONS: tuple[Requirement, ...] = (
         (``IOM-PART-007``).""", ("assets", "partitions", "concatenated_range_loads"),
         rationale="Table managers load a range as one table of the rows of every partition in "
                   "it (one query over the partition column), not as a mapping."),
+    req("IOM-PART-020", M, MGR, "Re-materialising a partition replaces that partition only",
+        """Storing a partition again (with another value) replaces that partition's value and
+        no other: afterwards it loads the new value, every other stored partition of the asset
+        loads the value it had, and a load covering several partitions (a mapping, or a
+        concatenated value under ``concatenated_range_loads``) holds the new value for it and
+        the old values for the others.""", ("assets", "partitions"),
+        rationale="Table managers replace a partition with a delete-then-insert; a delete "
+                  "predicate that matches more rows than the partition's (or the whole table, "
+                  "``mode=\"overwrite\"`` without a predicate) silently drops the asset's other "
+                  "partitions. IOM-STORE-003 only checks the overwritten identifier itself."),
+    req("IOM-PART-021", M, MGR, "allow_missing_partitions on one partition",
+        """With ``allow_missing_partitions`` truthy in the input's definition metadata, loading
+        an input that covers exactly one partition returns the value stored for it, bare (as
+        ``IOM-PART-004``), and, when that partition was never stored, returns ``None`` or raises
+        the missing-data error; it never returns a mapping or a value stored for another
+        partition.""", ("assets", "partitions"),
+        rationale="dagster#28942: a monthly asset loading its daily upstream with "
+                  "``allow_missing_partitions`` gets a bare value (not a dict) on the first day "
+                  "of the month; Dagster 1.13's async UPath path returns ``{key: value}`` and "
+                  "``{}`` instead. The spec keeps one shape: bare for one partition."),
+    req("IOM-PART-022", M, MGR, "Range mappings are keyed by the partition key strings",
+        """The keys of the mapping loaded for a range are the range's partition keys as the
+        context gives them: strings equal to them (a time partition key such as
+        ``"2024-01-01"`` is not turned into a ``date`` or ``datetime``), so the value stored for
+        key ``k`` is found under ``k``.""", ("assets", "partitions", "partition_ranges"),
+        rationale="community-integrations#330: a manager that stores a time partition in a "
+                  "date-typed column must hand it back under the key it was stored for; keys "
+                  "that merely print the same (``date(2024, 1, 1)``) are not found by "
+                  "``loaded[\"2024-01-01\"]``."),
 )

@@ -51,7 +51,23 @@ STORAGE: tuple[Requirement, ...] = (
         rationale="A file cannot also be a directory, and a directory of partitions cannot also "
                   "hold assets; refusing is the only lossless answer for a layout that keeps "
                   "Dagster's paths. A table cannot change its partition column in place."),
-    req("IOM-STORE-013", M, MGR, "Concurrent partition writers lose no update",
+    req("IOM-STORE-010", M, MGR, "Storing twice never duplicates",
+        """Storing the same value twice under one identifier loads exactly as storing it once:
+        the identifier loads that value, and a load covering several partitions holds it once
+        (a mapping maps the partition to it; a concatenated value under
+        ``concatenated_range_loads`` equals ``Subject.concat`` of each partition's value once,
+        never with the rows of an earlier store repeated).""",
+        rationale="A retried or re-run materialisation must not double a table's rows; Dagster's "
+                  "DB IO manager test suite checks that materialising twice leaves one copy."),
+    req("IOM-STORE-011", M, MGR, "Column projection loads exactly the columns asked for",
+        """A manager that declares ``column_projection`` loads, for an input whose definition
+        metadata sets ``columns`` to a list of column names of the stored table, the stored
+        table with exactly those columns (no more, no fewer, each with its stored data:
+        ``Subject.project``); without ``columns`` it loads every column.""",
+        ("column_projection",),
+        rationale="Dagster's DB IO managers read ``columns`` from the input's definition metadata "
+                  "(``AssetIn(metadata={\"columns\": [...]})``) and select only those."),
+    req("IOM-STORE-012", M, MGR, "Concurrent partition writers lose no update",
         """Several processes, each with its own manager instance on the same storage, storing
         different partitions of one asset at the same time all succeed, and afterwards every
         partition loads the value its writer stored. Applies to managers that declare
@@ -59,7 +75,7 @@ STORAGE: tuple[Requirement, ...] = (
         ("durable", "partitions", "concurrent_writers"),
         rationale="Backfills run partitions in parallel processes; a manager that keeps one "
                   "index per asset and rewrites it without a lock silently drops partitions."),
-    req("IOM-STORE-014", M, MGR, "Concurrent writers of one key leave one value",
+    req("IOM-STORE-013", M, MGR, "Concurrent writers of one key leave one value",
         """Several processes, each with its own manager instance on the same storage, storing
         different values under one identifier at the same time all succeed, and afterwards the
         identifier loads one of the values written, never a mix of them or an error. Applies
@@ -67,7 +83,7 @@ STORAGE: tuple[Requirement, ...] = (
         ("durable", "concurrent_writers"),
         rationale="Retries and re-executions can overlap; a shared temporary file name or an "
                   "in-place write lets two writers interleave."),
-    req("IOM-STORE-015", M, MGR, "A reader during a write sees the old or the new value",
+    req("IOM-STORE-014", M, MGR, "A reader during a write sees the old or the new value",
         """While one process stores a new value under an identifier that holds a value, a
         reader in another process (its own instance on the same storage) loads the old value
         or the new one, never a part of either, a mix or an error; it may wait for the writer
@@ -76,7 +92,7 @@ STORAGE: tuple[Requirement, ...] = (
         rationale="Downstream runs read while upstream re-materialises; Dagster 1.13's "
                   "filesystem manager truncates the file before writing, so a reader in that "
                   "window fails. Writing a temporary file and renaming it is enough."),
-    req("IOM-STORE-016", M, MGR, "A killed writer leaves the old or the new value",
+    req("IOM-STORE-015", M, MGR, "A killed writer leaves the old or the new value",
         """When the process storing a value is killed (SIGKILL) at any point inside
         ``handle_output``, a new instance on the same storage afterwards loads the value stored
         earlier or the new one; for an identifier never stored before it loads the new value

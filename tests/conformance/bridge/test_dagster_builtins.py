@@ -50,6 +50,11 @@ CASES = [
     ("UPathIOManager-sync-pickle", "IOM-ID-013", "pass"),
     ("UPathIOManager-async-pickle", "IOM-PART-008", "fail"),  # values re-keyed positionally
     ("UPathIOManager-async-pickle", "IOM-PART-004", "fail"),  # one partition loads as a dict
+    ("UPathIOManager-async-pickle", "IOM-PART-021", "fail"),  # same under allow_missing (#28942)
+    ("UPathIOManager-sync-pickle", "IOM-PART-021", "pass"),  # bare value, None when missing
+    ("FilesystemIOManager", "IOM-PART-020", "pass"),  # re-storing a partition keeps the others
+    ("FilesystemIOManager", "IOM-STORE-010", "pass"),  # storing twice loads one copy
+    ("UPathIOManager-sync-pickle", "IOM-PART-022", "pass"),  # range dicts keyed by the keys
 ]
 
 

@@ -1,4 +1,4 @@
-"""The multi-process checks (IOM-STORE-013..016): declarations make them not applicable, with
+"""The multi-process checks (IOM-STORE-012..015): declarations make them not applicable, with
 the reason, and the kill points are reproducible."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from conformance.subject import Capabilities, Subject
 from tests.conformance.corpus.broken_concurrency import SharedTempFileName
 from tests.conformance.corpus.correct import HashedPickleDirManager
 
-_IDS = ("IOM-STORE-013", "IOM-STORE-014", "IOM-STORE-015", "IOM-STORE-016")
+_IDS = ("IOM-STORE-012", "IOM-STORE-013", "IOM-STORE-014", "IOM-STORE-015")
 
 
 def _statuses(subject: Any) -> dict[str, tuple[str, str]]:
@@ -23,17 +23,17 @@ def _statuses(subject: Any) -> dict[str, tuple[str, str]]:
 
 
 def test_single_writer_declaration_makes_writer_laws_not_applicable() -> None:
-    """IOM-STORE-013/014 need ``concurrent_writers``: a manager declaring it absent (whose shared
-    temp file would fail IOM-STORE-014) gets not-applicable with the reason; the reader and
-    crash laws (IOM-STORE-015/016) still run and pass on it."""
+    """IOM-STORE-012/013 need ``concurrent_writers``: a manager declaring it absent (whose shared
+    temp file would fail IOM-STORE-013) gets not-applicable with the reason; the reader and
+    crash laws (IOM-STORE-014/015) still run and pass on it."""
     caps = Capabilities(durable=True, storage_root=True, concurrent_writers=False)
     subject = Subject("single-writer", SharedTempFileName, capabilities=caps)
     statuses = _statuses(subject)
-    for rid in ("IOM-STORE-013", "IOM-STORE-014"):
+    for rid in ("IOM-STORE-012", "IOM-STORE-013"):
         assert statuses[rid][0] == "not-applicable"
         assert "concurrent_writers" in statuses[rid][1]
+    assert statuses["IOM-STORE-014"][0] == "pass"
     assert statuses["IOM-STORE-015"][0] == "pass"
-    assert statuses["IOM-STORE-016"][0] == "pass"
 
 
 def test_storage_not_shared_between_processes_is_not_applicable(tmp_path: Path) -> None:

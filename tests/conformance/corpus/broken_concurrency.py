@@ -1,5 +1,5 @@
 """Broken managers that only show with several processes or a killed writer
-(``IOM-STORE-013..016``): each is correct in one process that is never killed."""
+(``IOM-STORE-012..015``): each is correct in one process that is never killed."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class IndexFileLosesPartitions(PickleDirManager):
     read-modify-write without a lock: two processes storing partitions at once drop each
     other's updates."""
 
-    breaks = "IOM-STORE-013"
+    breaks = "IOM-STORE-012"
 
     def _index(self, key: StorageKey) -> Path:
         return self.root / ("index-" + file_name(key[:2]))
@@ -60,7 +60,7 @@ class SharedTempFileName(PickleDirManager):
     """Writes through one fixed temporary name (``<file>.tmp``) and renames it: concurrent
     writers of one key truncate each other's temporary file, and one rename finds it gone."""
 
-    breaks = "IOM-STORE-014"
+    breaks = "IOM-STORE-013"
 
     def put(self, key: StorageKey, obj: Any) -> None:
         data = pickle.dumps(obj)
@@ -75,7 +75,7 @@ class TruncatesBeforeWriting(PickleDirManager):
     """Pickles first, then writes the file in place (``open(..., "wb")``, as Dagster 1.13
     does): a reader between the truncation and the write finds an empty file."""
 
-    breaks = "IOM-STORE-015"
+    breaks = "IOM-STORE-014"
 
     def put(self, key: StorageKey, obj: Any) -> None:
         data = pickle.dumps(obj)
@@ -88,7 +88,7 @@ class WritesInTwoChunks(PickleDirManager):
     """Writes the pickle in place in two flushed halves: a writer killed between them leaves
     half a pickle behind, which no later load can read."""
 
-    breaks = "IOM-STORE-016"
+    breaks = "IOM-STORE-015"
 
     def put(self, key: StorageKey, obj: Any) -> None:
         data = pickle.dumps(obj)

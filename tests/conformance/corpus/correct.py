@@ -1,5 +1,6 @@
-"""Correct managers in five storage styles, and two that declare what they do not accept
-(``None``; asset keys outside a table's domain); each must pass every MUST requirement.
+"""Correct managers in five storage styles, two that declare what they do not accept
+(``None``; asset keys outside a table's domain) and one with column projection
+(``column_projection``); each must pass every MUST requirement.
 
 They are the corpus' negative control: a kit that fails one of them has a false positive.
 """
@@ -27,10 +28,12 @@ from tests.conformance.corpus.base import (
     table_key_domain,
     write_atomically,
 )
+from tests.conformance.corpus.columns import ColumnTableManager
 from tests.conformance.corpus.tables import RowTableManager
 
 __all__ = [
     "CORRECT_MANAGERS",
+    "ColumnTableManager",
     "DictByIdentifierManager",
     "HashedPickleDirManager",
     "JsonBase64PickleManager",
@@ -202,4 +205,5 @@ CORRECT_MANAGERS: tuple[type, ...] = (
     RowTableManager,
     NoNonePickleDirManager,
     TableKeyDictManager,
+    ColumnTableManager,
 )

@@ -17,8 +17,10 @@ from conformance.subject import Subject
 from tests.conformance.corpus.broken_concurrency import BROKEN_CONCURRENCY
 from tests.conformance.corpus.broken_identifiers import BROKEN_IDENTIFIERS
 from tests.conformance.corpus.broken_metadata_security import BROKEN_METADATA_SECURITY
+from tests.conformance.corpus.broken_partition_edges import BROKEN_PARTITION_EDGES
 from tests.conformance.corpus.broken_partition_ranges import BROKEN_PARTITION_RANGES
 from tests.conformance.corpus.broken_partitions import BROKEN_PARTITIONS
+from tests.conformance.corpus.broken_rematerialise import BROKEN_REMATERIALISE
 from tests.conformance.corpus.broken_storage import BROKEN_STORAGE
 from tests.conformance.corpus.broken_twins import BROKEN_TWINS
 from tests.conformance.corpus.correct import CORRECT_MANAGERS
@@ -39,6 +41,8 @@ BROKEN_MANAGERS: tuple[type, ...] = (
     *BROKEN_TWINS,
     *BROKEN_PARTITIONS,
     *BROKEN_PARTITION_RANGES,
+    *BROKEN_REMATERIALISE,
+    *BROKEN_PARTITION_EDGES,
     *BROKEN_STORAGE,
     *BROKEN_METADATA_SECURITY,
     *BROKEN_CONCURRENCY,
