@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MY_PACKAGE_IO = textwrap.dedent(
     '''
     import pickle
+    import uuid
     from pathlib import Path
     from typing import Any
 
@@ -49,7 +50,7 @@ MY_PACKAGE_IO = textwrap.dedent(
             if context.has_asset_partitions and len(context.asset_partition_keys) != 1:
                 raise ValueError("MyIOManager stores one partition at a time")
             path = self._out_path(context)
-            tmp = path.with_suffix(".tmp")
+            tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")  # one per writer
             tmp.write_bytes(pickle.dumps(obj))
             tmp.replace(path)
 
