@@ -17,7 +17,7 @@ import select
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -183,7 +183,7 @@ def _dumps(outcome: tuple[str, object]) -> bytes:
 
 
 @contextmanager
-def children() -> Iterator[Children]:
+def children() -> Generator[Children, None, None]:
     """A :class:`Children` whose processes are all gone when the block ends."""
     group = Children()
     try:

@@ -33,6 +33,7 @@ from conformance.checks.partition_cases import (
 )
 from conformance.contexts import OutputSpec, PartitionsSpec
 from conformance.strategies.contexts import input_spec_for
+from reference_impl.narrowing import is_mapping
 
 __all__ = ["PROBE", "expect_range", "one_key_mapping"]
 
@@ -66,7 +67,7 @@ def expect_range(h: Harness, rid: str, case: Case, values: Mapping[str, object])
 def one_key_mapping(h: Harness, loaded: object, partition: str | None, value: object) -> bool:
     """Whether ``loaded`` is ``{partition: value}``: a one-partition load returned as a mapping,
     which breaks IOM-PART-004 (not the law being checked)."""
-    return (partition is not None and isinstance(loaded, Mapping) and len(loaded) == 1
+    return (partition is not None and is_mapping(loaded) and len(loaded) == 1
             and str(next(iter(loaded))) == partition
             and h.subject.equals(next(iter(loaded.values())), value))
 

@@ -1,8 +1,13 @@
 """Run the kit on the corpus and measure its power: kill rate and false positives.
 
-``python -m tests.conformance.corpus.killrate [profile]`` prints the Markdown table that
-``docs/CONFORMANCE.md`` shows. Every manager gets the full run (every requirement), exactly as a
-user would run the kit, so the table also shows the collateral failures a bug causes.
+``python -m tests.conformance.corpus.killrate [profile] [--contexts reference|dagster|both]``
+prints the Markdown tables that ``docs/CONFORMANCE.md`` shows: kills per bug class, then every
+manager. Every manager gets the full run (every requirement), exactly as a user would run the
+kit, so the table also shows the collateral failures a bug causes. ``both`` (the default when
+Dagster is installed) runs the corpus a second time under Dagster's own contexts (the bridge):
+a manager counts as caught there when its broken requirement is among the failures the manager
+is blamed for (context defects of Dagster's contexts are reported apart and excused), and a
+correct manager is a false positive when such a failure is a MUST.
 """
 
 from __future__ import annotations
@@ -36,6 +41,19 @@ __all__ = [
     "subject_for",
 ]
 
+BUG_CLASSES: tuple[tuple[str, tuple[type, ...]], ...] = (
+    ("identifiers joined or dropped", BROKEN_IDENTIFIERS),
+    ("near-twin identifiers (one per conflation class)", BROKEN_TWINS),
+    ("partitions", BROKEN_PARTITIONS),
+    ("range outputs and joined range loads", BROKEN_PARTITION_RANGES),
+    ("re-materialising, duplicates, projection", BROKEN_REMATERIALISE),
+    ("partition edge cases users reported", BROKEN_PARTITION_EDGES),
+    ("storage: round trip, overwrite, missing, atomicity", BROKEN_STORAGE),
+    ("metadata and confinement", BROKEN_METADATA_SECURITY),
+    ("several processes: concurrency and crashes", BROKEN_CONCURRENCY),
+)
+"""The corpus by bug class (one module per class), as the per-class table shows it."""
+
 BROKEN_MANAGERS: tuple[type, ...] = (
     *BROKEN_IDENTIFIERS,
     *BROKEN_TWINS,
@@ -49,9 +67,10 @@ BROKEN_MANAGERS: tuple[type, ...] = (
 )
 
 
-def report_for(manager: type, profile: str = "pr") -> Report:
-    """The kit's full report on ``manager`` (cached: each manager runs once per process)."""
-    return _cached_report(manager, profile)
+def report_for(manager: type, profile: str = "pr", contexts: str = "reference") -> Report:
+    """The kit's full report on ``manager`` (cached: each manager runs once per process and
+    context provider)."""
+    return _cached_report(manager, profile, contexts)
 
 
 def subject_for(manager: type) -> object:
@@ -75,8 +94,10 @@ def origin_subject_for(manager: type) -> object:
 
 
 @cache
-def _cached_report(manager: type, profile: str) -> Report:
-    return check_io_manager(subject_for(manager), profile=profile, name=manager.__name__)
+def _cached_report(manager: type, profile: str, contexts: str) -> Report:
+    return check_io_manager(
+        subject_for(manager), profile=profile, name=manager.__name__, contexts=contexts
+    )
 
 
 @dataclass(frozen=True)
@@ -100,20 +121,54 @@ class Outcome:
         return self.breaks is None and bool(self.must_failing)
 
 
-def outcome(manager: type, profile: str = "pr") -> Outcome:
-    """Run (or reuse) the report on ``manager`` and summarise it."""
-    report = report_for(manager, profile)
+def outcome(manager: type, profile: str = "pr", contexts: str = "reference") -> Outcome:
+    """Run (or reuse) the report on ``manager`` and summarise the failures it is blamed for
+    (under the reference contexts: every failure)."""
+    report = report_for(manager, profile, contexts)
     return Outcome(
         manager=manager.__name__,
         breaks=getattr(manager, "breaks", None),
-        failing=tuple(r.requirement_id for r in report.failures()),
-        must_failing=tuple(r.requirement_id for r in report.failures("MUST")),
+        failing=tuple(r.requirement_id for r in report.manager_failures()),
+        must_failing=tuple(r.requirement_id for r in report.manager_failures("MUST")),
         seconds=report.duration_seconds,
     )
 
 
-def kill_rate_table(broken: list[Outcome], correct: list[Outcome]) -> str:
-    """The Markdown table of every corpus manager, with the kill rate and false positives."""
+def _mark(o: Outcome) -> str:
+    if o.breaks is None:
+        return "❌ false positive" if o.false_positive else "✅ passes every MUST"
+    return "✅" if o.caught else "❌ missed"
+
+
+def _class_table(
+    broken: dict[str, Outcome], dagster: dict[str, Outcome] | None, correct: list[Outcome],
+    dagster_correct: list[Outcome] | None,
+) -> list[str]:
+    with_dagster = dagster is not None and dagster_correct is not None
+    head = "| bug class | mutants | caught (reference contexts) |"
+    lines = [head + (" caught (Dagster contexts) |" if with_dagster else ""),
+             "|---|---|---|" + ("---|" if with_dagster else "")]
+    for label, managers in BUG_CLASSES:
+        names = [m.__name__ for m in managers]
+        row = f"| {label} | {len(names)} | {sum(broken[n].caught for n in names)} |"
+        if dagster is not None:
+            row += f" {sum(dagster[n].caught for n in names)} |"
+        lines.append(row)
+    row = (f"| false positives on the correct managers | {len(correct)} | "
+           f"{sum(o.false_positive for o in correct)} |")
+    if dagster_correct is not None:
+        row += f" {sum(o.false_positive for o in dagster_correct)} |"
+    lines.append(row)
+    return lines
+
+
+def kill_rate_table(
+    broken: list[Outcome], correct: list[Outcome],
+    dagster_broken: list[Outcome] | None = None, dagster_correct: list[Outcome] | None = None,
+) -> str:
+    """The Markdown tables of the corpus: the kill rate and false positives (reference
+    contexts), kills per bug class, and every manager; with the Dagster outcomes, a column
+    for Dagster's contexts in both tables."""
     killed = sum(o.caught for o in broken)
     seconds = sum(o.seconds for o in (*broken, *correct))
     false_positives = sum(o.false_positive for o in correct)
@@ -122,31 +177,63 @@ def kill_rate_table(broken: list[Outcome], correct: list[Outcome]) -> str:
         f"({100 * killed / max(len(broken), 1):.0f}%); false positives: "
         f"{false_positives}/{len(correct)} correct managers; kit time {seconds:.0f}s.**",
         "",
-        "| manager | breaks | caught | requirements failed | seconds |",
-        "|---|---|---|---|---|",
     ]
-    for o in broken:
-        mark = "✅" if o.caught else "❌ missed"
-        lines.append(
-            f"| `{o.manager}` | {o.breaks} | {mark} | {', '.join(o.failing) or '—'} "
-            f"| {o.seconds:.1f} |"
-        )
-    for o in correct:
-        mark = "❌ false positive" if o.false_positive else "✅ passes every MUST"
-        lines.append(
-            f"| `{o.manager}` (correct) | — | {mark} | {', '.join(o.failing) or '—'} "
-            f"| {o.seconds:.1f} |"
-        )
+    dagster = None if dagster_broken is None else {o.manager: o for o in dagster_broken}
+    if dagster_broken is not None and dagster_correct is not None:
+        lines += [
+            f"With Dagster's own contexts: {sum(o.caught for o in dagster_broken)}/"
+            f"{len(dagster_broken)} caught, "
+            f"{sum(o.false_positive for o in dagster_correct)}/{len(dagster_correct)} false "
+            f"positives (kit time "
+            f"{sum(o.seconds for o in (*dagster_broken, *dagster_correct)):.0f}s).",
+            "",
+        ]
+    lines += _class_table({o.manager: o for o in broken}, dagster, correct, dagster_correct)
+    lines += ["", "| manager | breaks | caught | requirements failed | seconds |"
+              + (" Dagster contexts |" if dagster else ""),
+              "|---|---|---|---|---|" + ("---|" if dagster else "")]
+    dagster_all = dict(dagster or {})
+    dagster_all.update({o.manager: o for o in dagster_correct or ()})
+    for o in (*broken, *correct):
+        name = f"`{o.manager}`" + (" (correct)" if o.breaks is None else "")
+        row = (f"| {name} | {o.breaks or '—'} | {_mark(o)} | {', '.join(o.failing) or '—'} "
+               f"| {o.seconds:.1f} |")
+        if dagster:
+            row += f" {_mark(dagster_all[o.manager])} |"
+        lines.append(row)
     return "\n".join(lines) + "\n"
 
 
+def _dagster_installed() -> bool:
+    try:
+        import dagster  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def main(argv: list[str]) -> int:
-    """Print the kill-rate table; exit 1 unless every broken manager is caught and none is FP."""
+    """Print the tables; exit 1 unless every broken manager is caught and none is a false
+    positive, under every context provider run."""
+    contexts = "both" if _dagster_installed() else "reference"
+    if "--contexts" in argv:
+        at = argv.index("--contexts")
+        contexts = argv[at + 1]
+        argv = argv[:at] + argv[at + 2:]
     profile = argv[0] if argv else "pr"
-    broken = [outcome(m, profile) for m in BROKEN_MANAGERS]
-    correct = [outcome(m, profile) for m in CORRECT_MANAGERS]
-    print(kill_rate_table(broken, correct), end="")
-    perfect = all(o.caught for o in broken) and not any(o.false_positive for o in correct)
+    runs = {"both": ("reference", "dagster")}.get(contexts, (contexts,))
+    outcomes = {
+        name: ([outcome(m, profile, name) for m in BROKEN_MANAGERS],
+               [outcome(m, profile, name) for m in CORRECT_MANAGERS])
+        for name in runs
+    }
+    first = outcomes[runs[0]]
+    extra = outcomes.get("dagster") if runs[0] != "dagster" else None
+    print(kill_rate_table(*first, *(extra or (None, None))), end="")
+    perfect = all(
+        all(o.caught for o in broken) and not any(o.false_positive for o in correct)
+        for broken, correct in outcomes.values()
+    )
     return 0 if perfect else 1
 
 
