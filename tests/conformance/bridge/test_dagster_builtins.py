@@ -55,6 +55,9 @@ CASES = [
     ("FilesystemIOManager", "IOM-PART-020", "pass"),  # re-storing a partition keeps the others
     ("FilesystemIOManager", "IOM-STORE-010", "pass"),  # storing twice loads one copy
     ("UPathIOManager-sync-pickle", "IOM-PART-022", "pass"),  # range dicts keyed by the keys
+    ("FilesystemIOManager", "IOM-STORE-014", "fail"),  # a reader mid-write sees a truncated file
+    ("FilesystemIOManager", "IOM-STORE-015", "fail"),  # a writer killed mid-pickle: a torn file
+    ("FilesystemIOManager", "IOM-STORE-013", "pass"),  # concurrent writers of one key: one value
 ]
 
 
