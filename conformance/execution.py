@@ -97,9 +97,17 @@ def execute_check(
         violation_id=None if violation is None else violation.requirement_id,
         violation_message="" if violation is None else violation.message,
         violation_counterexample=None if violation is None else violation.counterexample,
-        replay=env.failed_run,
+        replay=_replay(env, kind),
         diagnostics=diagnostics,
     )
+
+
+def _replay(env: CheckEnv, kind: str) -> Replay | None:
+    """How to replay this check's failure: the failed hypothesis run, or, for a failure outside
+    any hypothesis run (the multi-process checks), the whole check (it is deterministic)."""
+    if env.failed_run is not None or kind not in ("violation", "crash"):
+        return env.failed_run
+    return Replay(run_index=None)
 
 
 def _not_none(value: object) -> bool:

@@ -16,12 +16,14 @@ import pickle
 import select
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from conformance.checks.signals import NotApplicable
 from conformance.isolation.calls import listen
 
 __all__ = [
@@ -34,6 +36,36 @@ __all__ = [
 
 CHILD_DEADLINE = 20.0
 """Seconds a child may take before it is killed and reported as hung."""
+
+
+def native_threads() -> int:
+    """Threads of this process that Python did not start (a native pool such as polars' or
+    pyarrow's): ``/proc/self/task`` less :func:`threading.active_count`; 0 where the platform
+    does not list its threads."""
+    try:
+        tasks = len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 0
+    return max(tasks - threading.active_count(), 0)
+
+
+_BASELINE = native_threads()
+"""Threads Python did not start that ran before the kit was imported (e.g. pytest-xdist's
+channel thread, started with ``_thread``); only threads started since count as a risk."""
+
+
+def fork_unsafe() -> str | None:
+    """Why forking this process now could deadlock the child (``None`` when it cannot): native
+    threads started since the kit was imported (a library's pool the target started)."""
+    count = native_threads() - _BASELINE
+    if count <= 0:
+        return None
+    return (
+        f"the process runs {count} native thread(s) (a library's thread pool, such as polars' or "
+        "pyarrow's), and a forked child of a multi-threaded process can deadlock on a lock one "
+        "of them held; the multi-process checks cannot judge this manager in one process "
+        "(the kit forks its writers)"
+    )
 
 
 def fork_unavailable() -> str | None:
@@ -138,7 +170,12 @@ class Children:
     def fork(self, body: Callable[[], object], *, gated: bool = False) -> Child:
         """Run ``body()`` in a child; its return value (or the error it raised) is sent back.
 
-        A ``gated`` child waits for :meth:`release` before it starts ``body``."""
+        A ``gated`` child waits for :meth:`release` before it starts ``body``. Raises
+        :class:`NotApplicable` when forking now is unsafe (:func:`fork_unsafe`): a child that
+        deadlocks would be blamed on the manager."""
+        unsafe = fork_unsafe()
+        if unsafe is not None:
+            raise NotApplicable(unsafe)
         read, write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: never returns into the caller's code

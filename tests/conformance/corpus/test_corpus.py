@@ -68,6 +68,8 @@ def documented_rows() -> dict[str, tuple[str, str, tuple[str, ...]]]:
 
 
 DOCUMENTED = documented_rows()
+_RACING = ("concurrency.", "consistency.")
+"""Checks (by module) that race processes against each other."""
 _STALE = "docs/CONFORMANCE.md is stale: regenerate with python -m tests.conformance.corpus.killrate"
 
 
@@ -81,8 +83,9 @@ def test_broken_manager_is_caught_on_the_requirement_it_breaks(manager: type) ->
 
     Selection never changes a verdict: the result for the broken requirement is the same with
     ``only=<that ID>`` as in the full run (every check declares every requirement it may
-    report). Checked here, on the full report this test already holds, so each manager's full
-    run happens once per process."""
+    report); for the multi-process checks, whose messages name whichever writer lost a race,
+    the same status from the same check. Checked here, on the full report this test already
+    holds, so each manager's full run happens once per process."""
     result = outcome(manager)
     own = [r for r in report_for(manager).results if r.requirement_id == result.breaks]
     assert result.caught, (
@@ -104,6 +107,9 @@ def test_broken_manager_is_caught_on_the_requirement_it_breaks(manager: type) ->
     (full,) = [r for r in report_for(manager).results if r.requirement_id == breaks]
     narrow = check_io_manager(subject_for(manager), only=breaks, name=manager.__name__)
     (selected,) = [r for r in narrow.results if r.requirement_id == breaks]
+    if str(full.failed_check).startswith(_RACING):  # which writer loses a race is luck
+        assert (selected.status, selected.failed_check) == (full.status, full.failed_check)
+        return
     assert (selected.status, selected.message) == (full.status, full.message), (
         f"{breaks}: full run {full.status} ({full.message[:200]}), "
         f"only={breaks} {selected.status} ({selected.message[:200]})"
