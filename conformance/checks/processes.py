@@ -62,9 +62,9 @@ def fork_unsafe() -> str | None:
         return None
     return (
         f"the process runs {count} native thread(s) (a library's thread pool, such as polars' or "
-        "pyarrow's), and a forked child of a multi-threaded process can deadlock on a lock one "
-        "of them held; the multi-process checks cannot judge this manager in one process "
-        "(the kit forks its writers)"
+        "duckdb's), so a forked child can deadlock on a lock one of them held; the "
+        "multi-process checks cannot judge this manager in this process (the kit forks its "
+        "writers; run it with fewer native threads, e.g. POLARS_MAX_THREADS=1)"
     )
 
 
@@ -83,6 +83,8 @@ class Child:
     pid: int
     results: int
     outcome: tuple[str, object] | None = None
+    unsafe: str | None = None
+    """Why the fork was unsafe (:func:`fork_unsafe`), when it was."""
     _data: bytearray = field(default_factory=bytearray)
 
     def stopped(self, timeout: float) -> bool:
@@ -97,6 +99,9 @@ class Child:
                 return True
             self._reaped(status)
             return False
+        if self.unsafe is not None:  # neither stopped nor exited: it may be deadlocked
+            self.kill()
+            raise NotApplicable(f"a child hung for {timeout:.0f} s, and {self.unsafe}")
         return False
 
     def resume(self) -> None:
@@ -123,6 +128,8 @@ class Child:
         if not self.done(timeout):
             self.kill()
             self.outcome = ("hung", timeout)
+            if self.unsafe is not None:  # the fork's fault as likely as the manager's
+                raise NotApplicable(f"a child hung for {timeout:.0f} s, and {self.unsafe}")
         assert self.outcome is not None
         return self.outcome
 
@@ -170,12 +177,11 @@ class Children:
     def fork(self, body: Callable[[], object], *, gated: bool = False) -> Child:
         """Run ``body()`` in a child; its return value (or the error it raised) is sent back.
 
-        A ``gated`` child waits for :meth:`release` before it starts ``body``. Raises
-        :class:`NotApplicable` when forking now is unsafe (:func:`fork_unsafe`): a child that
-        deadlocks would be blamed on the manager."""
+        A ``gated`` child waits for :meth:`release` before it starts ``body``. When forking now
+        is unsafe (:func:`fork_unsafe`), a child that hangs makes the check not applicable
+        instead of failing it (it may have deadlocked on a lock a native thread held); children
+        that finish are judged as always."""
         unsafe = fork_unsafe()
-        if unsafe is not None:
-            raise NotApplicable(unsafe)
         read, write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: never returns into the caller's code
@@ -196,7 +202,7 @@ class Children:
             finally:
                 os._exit(0)
         os.close(write)
-        child = Child(pid, read)
+        child = Child(pid, read, unsafe=unsafe)
         self.all.append(child)
         return child
 
