@@ -67,6 +67,9 @@ def pickle_upath_manager_class() -> type:
 
         def dump_to_path(self, context: Any, obj: Any, path: Any) -> None:
             data = pickle.dumps(obj)
+            if getattr(path, "protocol", "file") not in ("", "file", "local"):
+                path.write_bytes(data)  # fsspec's rename globs ("?"); memory:// is per process
+                return
             temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
             temp.write_bytes(data)  # a reader or a crash sees the old file or the new one
             temp.rename(path)
