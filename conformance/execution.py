@@ -17,6 +17,7 @@ from hypothesis.errors import HypothesisException
 
 from conformance.checks import Check, CheckEnv, NotApplicable, RequirementViolation
 from conformance.checks.replaying import Replay
+from conformance.checks.signals import ForkedCallFailed
 from conformance.contexts import ContextFactory
 from conformance.determinism import seed_only_generation
 from conformance.domain import with_domain
@@ -76,6 +77,9 @@ def execute_check(
         kind, message = "not_applicable", str(signal)
     except RequirementViolation as error:
         kind, violation = "violation", error
+    except ForkedCallFailed as failure:  # a forked child's call hung or died: not a verdict
+        kind, message = "crash", f"{check.name} could not finish: {failure}"
+        diagnostics = {"call": failure.call, "cause": failure.cause}
     except (Exception, HypothesisException) as crash:  # a crash in the check or the contexts
         kind, message = "crash", f"{check.name} crashed: {type(crash).__name__}: {crash}"
         diagnostics = {"call": last_raised(), "cause": _traceback_tail(crash)}

@@ -13,6 +13,7 @@ from functools import partial
 
 from conformance.checks.base import CheckEnv, Harness, NotApplicable, RequirementViolation, check
 from conformance.checks.processes import children, fork_unavailable
+from conformance.checks.signals import ForkedCallFailed
 from conformance.contexts import OutputSpec, PartitionsSpec
 from conformance.strategies.contexts import input_spec_for
 
@@ -54,7 +55,10 @@ def require_shared_storage(env: CheckEnv, h: Harness) -> None:
     probe = one_key_output(env, "probe")
     value = env.distinct_values()[0]
     with children() as group:
-        kind, detail = group.fork(lambda: sibling(env, h).store(probe, value)).finish()
+        child = group.fork(lambda: sibling(env, h).store(probe, value))
+        kind, detail = child.finish()
+        if kind == "died":  # not the storage's sharing: the manager killed its process
+            raise ForkedCallFailed(child.call_in_flight(), child.death())
     h.new_instance()
     ok, loaded = h.load_outcome(input_spec_for(probe))
     if kind == "ok" and ok and h.subject.equals(loaded, value):

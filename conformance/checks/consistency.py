@@ -27,8 +27,6 @@ from conformance.strategies.contexts import input_spec_for
 
 __all__ = ["kill_points"]
 
-STOPPED_WAIT = 10.0
-"""Seconds to wait for a writer to reach its stop point (or to finish)."""
 READER_BLOCKED = 1.0
 """Seconds a reader may wait on a stopped writer (a lock) before the writer is resumed."""
 
@@ -107,7 +105,7 @@ def reader_during_write(env: CheckEnv) -> None:
                 return
             writer = _tripped_writer(env, h, group, out, new, at, signal.SIGSTOP,
                                      "IOM-STORE-014")
-            if not writer.stopped(STOPPED_WAIT):
+            if not writer.stopped():
                 continue  # this run made fewer C calls: nothing to look at
             reader = group.fork(lambda: _verdict(sibling(env, h), out, old, new))
             if not reader.done(READER_BLOCKED):

@@ -5,8 +5,15 @@ A child is a ``fork`` of the process running the check, so it has the subject, t
 factory and the probe values already (nothing is pickled or re-imported: this works the same
 in a kit worker, under ``--isolation none`` and through ``check_io_manager``). Each child builds
 its own manager instance on the shared storage directory. Where ``fork`` is unavailable the
-checks are not applicable (:func:`fork_unavailable`). Every wait has a deadline; a child still
-running at its deadline, or when the check ends, is killed with SIGKILL and reaped.
+checks are not applicable (:func:`fork_unavailable`).
+
+Each child publishes the manager call it is in on a call board of its own
+(:mod:`conformance.isolation.board`), and the parent holds it to the pool's deadlines
+(:mod:`conformance.isolation.deadlines`): a call must return within the per-call deadline, and
+code outside any call must reach the next call within the idle deadline. A child that overruns
+is killed with SIGKILL and the check raises :class:`ForkedCallFailed` naming the call (an error,
+not a verdict). A child still running when the check ends is killed and reaped; a child whose
+parent dies is killed by the kernel (Linux ``PR_SET_PDEATHSIG``).
 """
 
 from __future__ import annotations
@@ -23,8 +30,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformance.checks.signals import NotApplicable
+from conformance.checks.signals import ForkedCallFailed, NotApplicable
+from conformance.isolation.board import CallBoard
 from conformance.isolation.calls import listen
+from conformance.isolation.deadlines import call_deadline, idle_deadline
 
 __all__ = [
     "Child",
@@ -34,8 +43,8 @@ __all__ = [
     "fork_unavailable",
 ]
 
-CHILD_DEADLINE = 20.0
-"""Seconds a child may take before it is killed and reported as hung."""
+_POLL = 0.01
+"""Seconds between two looks at a running child's board."""
 
 
 def native_threads() -> int:
@@ -82,27 +91,30 @@ class Child:
 
     pid: int
     results: int
+    board: CallBoard
+    """Where the child publishes the manager call it is in."""
     outcome: tuple[str, object] | None = None
     unsafe: str | None = None
     """Why the fork was unsafe (:func:`fork_unsafe`), when it was."""
     _data: bytearray = field(default_factory=bytearray)
 
-    def stopped(self, timeout: float) -> bool:
-        """Wait until the child has stopped itself (SIGSTOP); False when it exited first."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+    def call_in_flight(self) -> str | None:
+        """The manager call the child is (or was, when it stopped) in, ``op(detail)``."""
+        return self.board.read()[1]
+
+    def stopped(self) -> bool:
+        """Wait until the child has stopped itself (SIGSTOP): True; False when it exited first.
+        The wait is held to the deadlines (:meth:`_check_deadlines`)."""
+        since = time.monotonic()
+        while True:
             pid, status = os.waitpid(self.pid, os.WUNTRACED | os.WNOHANG)
-            if pid == 0:
-                self._drain(0.005)
-                continue
-            if os.WIFSTOPPED(status):
-                return True
-            self._reaped(status)
-            return False
-        if self.unsafe is not None:  # neither stopped nor exited: it may be deadlocked
-            self.kill()
-            raise NotApplicable(f"a child hung for {timeout:.0f} s, and {self.unsafe}")
-        return False
+            if pid != 0:
+                if os.WIFSTOPPED(status):
+                    return True
+                self._reaped(status)
+                return False
+            self._drain(_POLL)
+            self._check_deadlines(since)
 
     def resume(self) -> None:
         """Continue a stopped child."""
@@ -123,15 +135,35 @@ class Child:
                 return False
             self._drain(min(left, 0.01))
 
-    def finish(self, timeout: float = CHILD_DEADLINE) -> tuple[str, object]:
-        """Wait for the child (killing it at the deadline) and return its outcome."""
-        if not self.done(timeout):
-            self.kill()
-            self.outcome = ("hung", timeout)
-            if self.unsafe is not None:  # the fork's fault as likely as the manager's
-                raise NotApplicable(f"a child hung for {timeout:.0f} s, and {self.unsafe}")
+    def finish(self) -> tuple[str, object]:
+        """Wait for the child under the deadlines (:meth:`_check_deadlines`) and return its
+        outcome."""
+        since = time.monotonic()
+        while not self.done(_POLL):
+            self._check_deadlines(since)
         assert self.outcome is not None
         return self.outcome
+
+    def _check_deadlines(self, since: float) -> None:
+        """Kill the child when its call in flight has run past the per-call deadline, or it has
+        been outside any call past the idle deadline, counting from the later of ``since`` (when
+        the parent began to wait) and the child's last call or return. Raises
+        :class:`ForkedCallFailed`, or :class:`NotApplicable` when the fork was unsafe (the child
+        may be deadlocked on a lock a native thread held, through no fault of the manager)."""
+        started, call = self.board.read()
+        limit = call_deadline() if call else idle_deadline()
+        if time.monotonic() - max(since, started) <= limit:
+            return
+        self.kill()
+        self.outcome = ("hung", limit)
+        if self.unsafe is not None:
+            raise NotApplicable(f"a child hung for {limit:g} s, and {self.unsafe}")
+        if call is None:
+            raise ForkedCallFailed(None, f"no progress for {limit:g} s outside any manager call "
+                                         "(the target or the kit hung); the child was killed")
+        op = call.split("(", 1)[0]
+        raise ForkedCallFailed(call, f"{op} did not return within the per-call deadline of "
+                                     f"{limit:g} s (--call-timeout); the child was killed")
 
     def kill(self) -> None:
         """SIGKILL and reap the child (no-op once it has been reaped)."""
@@ -165,6 +197,15 @@ class Child:
         else:
             self.outcome = ("died", f"exit status {os.waitstatus_to_exitcode(status)}")
 
+    def death(self) -> str:
+        """What ended a child whose outcome is ``died``, in the pool's words."""
+        detail = str(self.outcome[1]) if self.outcome is not None else ""
+        if detail.startswith("exit status "):
+            code = detail.removeprefix("exit status ")
+            return (f"the child exited with code {code} while running the target (os._exit or "
+                    "an exit at C level)")
+        return f"the child was killed by {detail}"
+
 
 class Children:
     """The children of one check: forked with :meth:`fork`, released together by
@@ -182,12 +223,15 @@ class Children:
         instead of failing it (it may have deadlocked on a lock a native thread held); children
         that finish are judged as always."""
         unsafe = fork_unsafe()
+        board = CallBoard.create()
+        parent = os.getpid()
         read, write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: never returns into the caller's code
             outcome: tuple[str, object]
             try:
-                listen(None)  # the worker's call board belongs to the parent
+                _die_with(parent)
+                listen(_publisher(board))  # the worker's call board belongs to the parent
                 os.close(read)
                 if gated:
                     os.read(self._gate_read, 1)
@@ -202,7 +246,7 @@ class Children:
             finally:
                 os._exit(0)
         os.close(write)
-        child = Child(pid, read, unsafe=unsafe)
+        child = Child(pid, read, board, unsafe=unsafe)
         self.all.append(child)
         return child
 
@@ -214,8 +258,51 @@ class Children:
         """Kill and reap every child still running; close the gate."""
         for child in self.all:
             child.kill()
+            child.board.close()
         for fd in (self._gate_read, self._gate_write):
             os.close(fd)
+
+
+def _publisher(board: CallBoard) -> Callable[[tuple[str, ...]], None]:
+    """A call listener (:func:`conformance.isolation.calls.listen`) that publishes the
+    innermost call in flight on ``board``."""
+    in_flight: list[str] = []
+
+    def event(message: tuple[str, ...]) -> None:
+        if message[0] == "call":
+            in_flight.append(f"{message[1]}({message[2]})")
+        elif in_flight:
+            in_flight.pop()
+        board.publish(in_flight[-1] if in_flight else None)
+
+    return event
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this child when ``parent`` dies (Linux), so a child whose worker
+    was killed does not run on; exit at once if ``parent`` is already gone."""
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _find_prctl() -> Callable[[int, int], int] | None:
+    if sys.platform != "linux":
+        return None
+    try:
+        import ctypes
+
+        function: Callable[[int, int], int] = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return function
+
+
+_PRCTL = _find_prctl()
 
 
 def _dumps(outcome: tuple[str, object]) -> bytes:

@@ -26,8 +26,9 @@ from typing import IO, Any
 
 from conformance.execution import CheckRun
 from conformance.isolation.board import CallBoard
+from conformance.isolation.deadlines import CALL_DEADLINE_VARIABLE
 from conformance.isolation.frames import ChannelClosed, FrameReader, FrameTimeout, write_frame
-from conformance.isolation.process import WorkerHandle, start_worker
+from conformance.isolation.process import WorkerHandle, kill_worker, start_worker
 from conformance.isolation.protocol import RunCheck, SubjectInfo, SubjectRef
 from conformance.isolation.schedule import DurationLog, cache_directory, longest_first
 
@@ -103,7 +104,8 @@ class WorkerProcess:
         result_r, result_w = os.pipe()
         self._log = tempfile.TemporaryFile(prefix="iomanager-conformance-worker-")  # noqa: SIM115
         env = dict(os.environ, PYTHONPATH=_import_path(), PYTHONUNBUFFERED="1",
-                   HYPOTHESIS_STORAGE_DIRECTORY=hypothesis_storage())
+                   HYPOTHESIS_STORAGE_DIRECTORY=hypothesis_storage(),
+                   **{CALL_DEADLINE_VARIABLE: repr(self._deadlines.call)})
         self._board.clear()
         try:
             self._proc = start_worker((request_r, result_w, self._board.fileno()), self._log, env,
@@ -157,7 +159,7 @@ class WorkerProcess:
     def _died(self, call: str | None, overran: str | None) -> WorkerDied:
         if overran is not None:
             assert self._proc is not None
-            self._proc.kill()
+            kill_worker(self._proc)
         code = self._wait()
         if overran == "call":
             op = (call or "the call").split("(", 1)[0]
@@ -190,7 +192,7 @@ class WorkerProcess:
         try:
             return self._proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            self._proc.kill()
+            kill_worker(self._proc)
             return self._proc.wait()
 
     def _stderr_tail(self, lines: int = 20, width: int = 300) -> str:
@@ -214,7 +216,7 @@ class WorkerProcess:
                 try:
                     self._proc.wait(timeout=2)
                 except subprocess.TimeoutExpired:
-                    self._proc.kill()
+                    kill_worker(self._proc)
                     self._proc.wait()
             self._proc = None
         if self._reader is not None:

@@ -26,7 +26,9 @@ import time
 from collections.abc import Mapping
 from typing import IO, Protocol
 
-__all__ = ["START_ENVIRONMENT_VARIABLE", "WorkerHandle", "choose_start", "start_worker"]
+__all__ = [
+    "START_ENVIRONMENT_VARIABLE", "WorkerHandle", "choose_start", "kill_worker", "start_worker",
+]
 
 START_ENVIRONMENT_VARIABLE = "IOMANAGER_CONFORMANCE_WORKER_START"
 """``exec``, ``fork`` or ``auto`` (the default): how worker processes are started."""
@@ -37,6 +39,9 @@ class WorkerHandle(Protocol):
 
     @property
     def pid(self) -> int: ...
+
+    @property
+    def returncode(self) -> int | None: ...
 
     def poll(self) -> int | None: ...
 
@@ -57,6 +62,16 @@ def choose_start(preferred: str = "auto") -> str:
     if asked == "auto":
         return "fork" if safe else "exec"
     return asked
+
+
+def kill_worker(worker: WorkerHandle) -> None:
+    """SIGKILL the worker and every process of its session (the children a multi-process check
+    forked die with it instead of running on as orphans)."""
+    if worker.returncode is None:  # not reaped: its pid (and session id) is still its own
+        with contextlib.suppress(OSError):
+            if os.getpgid(worker.pid) == worker.pid:
+                os.killpg(worker.pid, signal.SIGKILL)
+    worker.kill()
 
 
 def start_worker(

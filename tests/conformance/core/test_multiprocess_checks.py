@@ -67,3 +67,80 @@ def test_kill_points_are_exhaustive_within_budget_and_seeded_beyond() -> None:
     sample = kill_points(500, 40, 7)
     assert sample == kill_points(500, 40, 7)
     assert len(sample) == 40 and sample[0] == 1 and sample[-1] == 500
+
+
+def test_a_forked_call_past_the_per_call_deadline_is_killed_and_named(
+    monkeypatch: Any,
+) -> None:
+    """A manager call in a forked child that overruns the per-call deadline (the pool's
+    ``--call-timeout``, handed down in the environment) kills the child and raises
+    ForkedCallFailed naming the call: an error, never a pass or not-applicable."""
+    import time
+
+    import pytest
+
+    from conformance.checks.processes import children
+    from conformance.checks.signals import ForkedCallFailed
+    from conformance.isolation.calls import tracked
+    from conformance.isolation.deadlines import CALL_DEADLINE_VARIABLE
+
+    monkeypatch.setenv(CALL_DEADLINE_VARIABLE, "0.5")
+
+    def hangs() -> object:
+        with tracked("handle_output", "asset ['slow']"):
+            time.sleep(60)
+        return None
+
+    started = time.monotonic()
+    with children() as group, pytest.raises(ForkedCallFailed) as caught:
+        child = group.fork(hangs)
+        child.finish()
+    assert time.monotonic() - started < 20
+    assert caught.value.call == "handle_output(asset ['slow'])"
+    assert "per-call deadline of 0.5 s" in caught.value.cause
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child.pid, os.WNOHANG)  # killed and reaped
+
+
+def test_a_child_outlives_no_killed_parent(tmp_path: Path) -> None:
+    """A child forked by a check dies with the process that forked it (Linux
+    PR_SET_PDEATHSIG): a worker killed at its deadline leaves no writer running on."""
+    import subprocess
+    import sys
+    import time
+
+    import pytest
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("PR_SET_PDEATHSIG is Linux only")
+    pid_file = tmp_path / "child.pid"
+    script = (
+        "import os, time\n"
+        "from conformance.checks.processes import children\n"
+        "def body():\n"
+        f"    open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        "    time.sleep(120)\n"
+        "with children() as group:\n"
+        "    group.fork(body)\n"
+        "    time.sleep(120)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=str(Path(__file__).parents[3]))
+    try:
+        for _ in range(400):
+            if pid_file.exists() and pid_file.read_text():
+                break
+            time.sleep(0.05)
+        child = int(pid_file.read_text())
+        parent.kill()
+        parent.wait()
+        for _ in range(200):
+            try:
+                os.kill(child, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+        else:
+            os.kill(child, 9)
+            raise AssertionError("the forked child survived its killed parent")
+    finally:
+        parent.kill()
