@@ -5,8 +5,11 @@ wrapped in a :class:`Tripwire`: a first, untripped run counts the C calls it mak
 flush, rename, commit, ...); then, for each chosen point N, a new writer stops itself (SIGSTOP)
 or kills itself (SIGKILL) just before its N-th C call. Stopped there, a reader in another
 process loads the key; killed there, a fresh instance loads it afterwards. Every point is
-tried when there are at most the profile's budget of them (``pr``: 40), else a sample drawn
-with a fixed seed (the run's ``--seed`` when given), so a run is reproducible.
+tried when there are at most the profile's budget of them (``pr``: 40); else the points just
+before and after every call that may change storage (:data:`STORAGE_CALLS`) are always tried,
+and the rest of the budget is a sample drawn with a fixed seed (the run's ``--seed`` when
+given), so a run is reproducible and does not depend on how many C calls a warm or cold process
+makes.
 """
 
 from __future__ import annotations
@@ -25,20 +28,44 @@ from conformance.checks.processes import Child, Children, Tripwire, children
 from conformance.contexts import OutputSpec
 from conformance.strategies.contexts import input_spec_for
 
-__all__ = ["kill_points"]
+__all__ = ["STORAGE_CALLS", "kill_points", "storage_points"]
 
 READER_BLOCKED = 1.0
 """Seconds a reader may wait on a stopped writer (a lock) before the writer is resumed."""
 
 
-def kill_points(total: int, budget: int, seed: int | None) -> list[int]:
+STORAGE_CALLS = frozenset({
+    "open", "write", "writelines", "flush", "close", "truncate", "ftruncate", "fsync",
+    "fdatasync", "rename", "replace", "link", "symlink", "unlink", "remove", "rmdir", "mkdir",
+    "makedirs", "dump", "copyfile", "copyfileobj", "sendfile", "copy_file_range", "write_bytes",
+    "write_text", "commit", "execute", "executemany", "put", "put_object", "upload_fileobj",
+})
+"""Names of C calls that may change what storage holds: the points around them are always
+tried (a window between two of them, such as a truncating open before the write, can be a
+single C call wide and is easily missed by a sample)."""
+
+
+def storage_points(names: list[str]) -> list[int]:
+    """The 1-based C-call indices just before and just after each call named in
+    :data:`STORAGE_CALLS`, within ``1..len(names)``."""
+    points: set[int] = set()
+    for index, name in enumerate(names, start=1):
+        if name in STORAGE_CALLS:
+            points.update(p for p in (index, index + 1) if p <= len(names))
+    return sorted(points)
+
+
+def kill_points(total: int, budget: int, seed: int | None,
+                preferred: list[int] | None = None) -> list[int]:
     """The C-call indices to trip at: all of ``1..total`` when there are at most ``budget``,
-    else ``budget`` of them drawn with ``seed`` (0 when ``None``), always with the first and
-    the last."""
+    else every ``preferred`` point (:func:`storage_points`) and the first and the last, filled
+    up to ``budget`` with points drawn with ``seed`` (0 when ``None``)."""
     if total <= budget:
         return list(range(1, total + 1))
-    chosen = set(random.Random(seed or 0).sample(range(2, total), budget - 2))
-    return sorted({1, total} | chosen)
+    kept = {1, total, *(p for p in preferred or () if 1 <= p <= total)}
+    rest = sorted(set(range(1, total + 1)) - kept)
+    extra = max(0, budget - len(kept))
+    return sorted(kept | set(random.Random(seed or 0).sample(rest, min(extra, len(rest)))))
 
 
 def _verdict(h: Harness, out: OutputSpec, old: object, new: object) -> str:
@@ -54,20 +81,21 @@ def _verdict(h: Harness, out: OutputSpec, old: object, new: object) -> str:
 
 
 def _calls_in_store(env: CheckEnv, h: Harness, group: Children, out: OutputSpec,
-                    value: object, requirement: str) -> int:
-    """How many C calls one untripped ``handle_output`` of ``value`` makes (in a child)."""
+                    value: object, requirement: str) -> list[str]:
+    """The names of the C calls one untripped ``handle_output`` of ``value`` makes (in a
+    child)."""
 
     def dry() -> object:
         own = sibling(env, h)
         wire = Tripwire(own.manager, None, signal.SIGKILL)
         own.manager = wire
         own.store(out, value, requirement=requirement)
-        return wire.calls
+        return wire.names
 
     kind, detail = group.fork(dry).finish()
-    if kind != "ok" or not isinstance(detail, int):
+    if kind != "ok" or not isinstance(detail, list):
         raise RequirementViolation(requirement, f"storing in a child process failed: {detail}")
-    return detail
+    return [str(name) for name in detail]
 
 
 def _tripped_writer(env: CheckEnv, h: Harness, group: Children, out: OutputSpec,
@@ -98,8 +126,9 @@ def reader_during_write(env: CheckEnv) -> None:
         require_shared_storage(env, h)
         if not h.store(out, old, requirement="IOM-STORE-014"):
             return
-        total = _calls_in_store(env, h, group, out, new, "IOM-STORE-014")
-        for at in kill_points(total, _budget(env), env.seed):
+        names = _calls_in_store(env, h, group, out, new, "IOM-STORE-014")
+        total = len(names)
+        for at in kill_points(total, _budget(env), env.seed, storage_points(names)):
             h.new_instance()
             if not h.store(out, old, requirement="IOM-STORE-014"):
                 return
@@ -135,8 +164,10 @@ def killed_writer(env: CheckEnv) -> None:
     base = one_key_output(env, "crash")
     with env.harness() as h, children() as group:
         require_shared_storage(env, h)
-        total = _calls_in_store(env, h, group, base, new, "IOM-STORE-015")
-        for number, at in enumerate(kill_points(total, _budget(env), env.seed)):
+        names = _calls_in_store(env, h, group, base, new, "IOM-STORE-015")
+        total = len(names)
+        for number, at in enumerate(kill_points(total, _budget(env), env.seed,
+                                                storage_points(names))):
             fresh = number % 2 == 1
             out = one_key_output(env, f"crash{number}") if fresh else base
             if not fresh:

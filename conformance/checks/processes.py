@@ -325,18 +325,23 @@ def children() -> Generator[Children, None, None]:
 class Tripwire:
     """Wraps a manager: inside ``handle_output`` it counts C calls (``sys.setprofile``) and,
     at the ``at``-th, sends its own process ``sig`` (SIGKILL: a crash there; SIGSTOP: a
-    pause there, so another process can look at the storage). ``calls`` is the count seen."""
+    pause there, so another process can look at the storage). ``calls`` is the count seen;
+    untripped (``at`` None), ``names`` lists the calls' names."""
 
     def __init__(self, manager: Any, at: int | None, sig: signal.Signals) -> None:
         self._manager = manager
         self._at = at
         self._sig = sig
         self.calls = 0
+        self.names: list[str] = []
+        """The name of every C call seen, in order (recorded only when untripped)."""
 
     def _profile(self, frame: Any, event: str, arg: Any) -> None:
         if event == "c_call":
             self.calls += 1
-            if self.calls == self._at:
+            if self._at is None:
+                self.names.append(getattr(arg, "__name__", ""))
+            elif self.calls == self._at:
                 os.kill(os.getpid(), self._sig)
 
     def handle_output(self, context: Any, obj: Any) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.api import check_io_manager
-from conformance.checks.consistency import kill_points
+from conformance.checks.consistency import kill_points, storage_points
 from conformance.subject import Capabilities, Subject
 from tests.conformance.corpus.broken_concurrency import SharedTempFileName
 from tests.conformance.corpus.correct import HashedPickleDirManager
@@ -69,6 +69,18 @@ def test_kill_points_are_exhaustive_within_budget_and_seeded_beyond() -> None:
     assert len(sample) == 40 and sample[0] == 1 and sample[-1] == 500
 
 
+def test_points_around_storage_calls_are_always_tried() -> None:
+    """Beyond the budget, the points just before and after each call that changes storage are
+    kept, whatever the seed: a truncating ``open`` followed by the write leaves a one-call
+    window (IOM-STORE-014) that a sample of 40 of 500 points would usually miss."""
+    names = ["len"] * 300 + ["open", "dump", "close"] + ["len"] * 197
+    preferred = storage_points(names)
+    assert preferred == [301, 302, 303, 304]
+    for seed in range(20):
+        points = kill_points(len(names), 40, seed, preferred)
+        assert set(preferred) <= set(points) and len(points) == 40
+
+
 def test_a_forked_call_past_the_per_call_deadline_is_killed_and_named(
     monkeypatch: Any,
 ) -> None:
@@ -85,6 +97,8 @@ def test_a_forked_call_past_the_per_call_deadline_is_killed_and_named(
     from conformance.isolation.deadlines import CALL_DEADLINE_VARIABLE
 
     monkeypatch.setenv(CALL_DEADLINE_VARIABLE, "0.5")
+    # judged as in a process without native threads (a test session may have polars' pool)
+    monkeypatch.setattr("conformance.checks.processes.fork_unsafe", lambda: None)
 
     def hangs() -> object:
         with tracked("handle_output", "asset ['slow']"):
@@ -144,3 +158,27 @@ def test_a_child_outlives_no_killed_parent(tmp_path: Path) -> None:
             raise AssertionError("the forked child survived its killed parent")
     finally:
         parent.kill()
+
+
+def test_a_hung_child_after_an_unsafe_fork_is_not_applicable(monkeypatch: Any) -> None:
+    """After a fork with native threads running, a hung child may be deadlocked on a lock one
+    of them held: the check is not applicable, it does not blame the manager."""
+    import time
+
+    import pytest
+
+    from conformance.checks.processes import children
+    from conformance.checks.signals import NotApplicable
+    from conformance.isolation.calls import tracked
+    from conformance.isolation.deadlines import CALL_DEADLINE_VARIABLE
+
+    monkeypatch.setenv(CALL_DEADLINE_VARIABLE, "0.5")
+    monkeypatch.setattr("conformance.checks.processes.fork_unsafe", lambda: "native threads")
+
+    def hangs() -> object:
+        with tracked("handle_output", "asset ['slow']"):
+            time.sleep(60)
+        return None
+
+    with children() as group, pytest.raises(NotApplicable, match="native threads"):
+        group.fork(hangs).finish()
