@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 import signal
+from typing import cast
 
 from conformance.checks.base import CheckEnv, Harness, RequirementViolation, check
 from conformance.checks.concurrency import (
@@ -95,7 +96,8 @@ def _calls_in_store(env: CheckEnv, h: Harness, group: Children, out: OutputSpec,
     kind, detail = group.fork(dry).finish()
     if kind != "ok" or not isinstance(detail, list):
         raise RequirementViolation(requirement, f"storing in a child process failed: {detail}")
-    return [str(name) for name in detail]
+    names: list[object] = cast(list[object], detail)
+    return [str(name) for name in names]
 
 
 def _tripped_writer(env: CheckEnv, h: Harness, group: Children, out: OutputSpec,
