@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import cast
 
 from conformance.checks.base import CheckEnv, Harness, NotApplicable, RequirementViolation, check
 from conformance.checks.processes import children, fork_unavailable
@@ -59,6 +60,9 @@ def require_shared_storage(env: CheckEnv, h: Harness) -> None:
         kind, detail = child.finish()
         if kind == "died":  # not the storage's sharing: the manager killed its process
             raise ForkedCallFailed(child.call_in_flight(), child.death())
+        if kind == "exited" and isinstance(detail, tuple):  # sys.exit() through the target
+            exception, call = cast(tuple[str, str | None], detail)
+            raise ForkedCallFailed(call, f"the target raised {exception}")
     h.new_instance()
     ok, loaded = h.load_outcome(input_spec_for(probe))
     if kind == "ok" and ok and h.subject.equals(loaded, value):

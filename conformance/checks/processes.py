@@ -32,7 +32,7 @@ from typing import Any
 
 from conformance.checks.signals import ForkedCallFailed, NotApplicable
 from conformance.isolation.board import CallBoard
-from conformance.isolation.calls import listen
+from conformance.isolation.calls import last_raised, listen
 from conformance.isolation.deadlines import call_deadline, idle_deadline
 
 __all__ = [
@@ -86,8 +86,10 @@ def fork_unavailable() -> str | None:
 
 @dataclass
 class Child:
-    """A forked child: ``outcome`` is ``("ok", value)``, ``("raised", text)``, ``("died",
-    signal_or_status)`` or ``("hung", seconds)`` once :meth:`finish` has run."""
+    """A forked child: ``outcome`` is ``("ok", value)``, ``("raised", text)``, ``("exited",
+    (exception, call))`` (a ``SystemExit`` or ``KeyboardInterrupt`` raised through the target,
+    and the call it came from), ``("died", signal_or_status)`` or ``("hung", seconds)`` once
+    :meth:`finish` has run."""
 
     pid: int
     results: int
@@ -236,8 +238,11 @@ class Children:
                 if gated:
                     os.read(self._gate_read, 1)
                 outcome = ("ok", body())
-            except BaseException as error:  # the child reports everything, then exits
+            except Exception as error:  # the child reports everything, then exits
                 outcome = ("raised", f"{type(error).__name__}: {error}")
+            except BaseException as exit_:  # SystemExit, KeyboardInterrupt through the target
+                arguments = ", ".join(repr(a) for a in exit_.args)
+                outcome = ("exited", (f"{type(exit_).__name__}({arguments})", last_raised()))
             try:
                 data = _dumps(outcome)
                 view = memoryview(data)

@@ -182,3 +182,17 @@ def test_a_hung_child_after_an_unsafe_fork_is_not_applicable(monkeypatch: Any) -
 
     with children() as group, pytest.raises(NotApplicable, match="native threads"):
         group.fork(hangs).finish()
+
+
+def test_a_target_exiting_in_a_forked_store_is_an_error_not_unshared_storage() -> None:
+    """A ``sys.exit(0)`` raised through ``handle_output`` in the storage probe's child is an
+    error naming the call and the exit on every multi-process law, never "storage not shared"
+    (not applicable), which would let a narrow selection pass such a manager."""
+    from tests.conformance.hostile.targets import ExitsWithSysExit
+
+    caps = Capabilities(durable=True, storage_root=True)
+    statuses = _statuses(Subject("exits", ExitsWithSysExit, capabilities=caps))
+    for rid in _IDS:
+        status, message = statuses[rid]
+        assert status == "error", statuses[rid]
+        assert "SystemExit(0)" in message and "handle_output(" in message, message
