@@ -50,13 +50,26 @@ def sibling(env: CheckEnv, h: Harness) -> Harness:
     return env.new_harness(h.sandbox, h.root)
 
 
-def require_shared_storage(env: CheckEnv, h: Harness) -> None:
+def require_shared_storage(env: CheckEnv, h: Harness, requirement: str) -> None:
     """Raise :class:`NotApplicable` unless a value another process stores on ``h``'s storage
-    loads here (storage kept in process memory, such as ``memory://``, is not shared)."""
+    loads here (storage kept in process memory, such as ``memory://``, is not shared).
+
+    The probe is first stored and loaded in the checking process, judged on ``requirement``
+    like every store and load of the check: a manager whose plain store raises, or whose value
+    does not load back, fails the check here instead of looking like storage that is not
+    shared. Only then does a child store a second probe for this process to load."""
     probe = one_key_output(env, "probe")
     value = env.distinct_values()[0]
+    if not h.store(probe, value, requirement=requirement):
+        raise NotApplicable("the subject refused the plain probe output; nothing to race on")
+    loaded = h.load(input_spec_for(probe), requirement=requirement)
+    if not h.subject.equals(loaded, value):
+        raise RequirementViolation(
+            requirement, f"the probe value stored in this process loaded back as {loaded!r}, "
+            f"not the {value!r} stored", h.counterexample(stored=value, loaded=loaded))
+    shared = one_key_output(env, "probe_shared")
     with children() as group:
-        child = group.fork(lambda: sibling(env, h).store(probe, value))
+        child = group.fork(lambda: sibling(env, h).store(shared, value))
         kind, detail = child.finish()
         if kind == "died":  # not the storage's sharing: the manager killed its process
             raise ForkedCallFailed(child.call_in_flight(), child.death())
@@ -64,15 +77,16 @@ def require_shared_storage(env: CheckEnv, h: Harness) -> None:
             exception, call = cast(tuple[str, str | None], detail)
             raise ForkedCallFailed(call, f"the target raised {exception}")
     h.new_instance()
-    ok, loaded = h.load_outcome(input_spec_for(probe))
+    ok, loaded = h.load_outcome(input_spec_for(shared))
     if kind == "ok" and ok and h.subject.equals(loaded, value):
         return
-    seen = f"storing raised {detail}" if kind != "ok" else (
+    seen = f"storing there raised {detail}" if kind != "ok" else (
         f"loading raised {loaded!r}" if not ok else f"it loaded {loaded!r}")
     raise NotApplicable(
         "the subject's storage is not shared between processes: a value another process "
-        f"stored on the same storage directory did not load here ({seen}), so there is "
-        "nothing several processes could race on"
+        f"stored on the same storage directory did not load here ({seen}), although the same "
+        "store and load in this process round-tripped, so there is nothing several processes "
+        "could race on"
     )
 
 
@@ -98,7 +112,7 @@ def concurrent_partition_writers(env: CheckEnv) -> None:
                           partitions_def=spec)
 
     with env.harness() as h, children() as group:
-        require_shared_storage(env, h)
+        require_shared_storage(env, h, "IOM-STORE-012")
 
         def writer(first: int) -> object:
             own = sibling(env, h)
@@ -147,7 +161,7 @@ def concurrent_writers_of_one_key(env: CheckEnv) -> None:
     values = env.n_distinct_values(WRITERS)
     out = one_key_output(env, "key")
     with env.harness() as h:
-        require_shared_storage(env, h)
+        require_shared_storage(env, h, "IOM-STORE-013")
         for round_ in range(rounds):
             with children() as group:
                 def writer(mine: object) -> object:

@@ -125,7 +125,7 @@ def reader_during_write(env: CheckEnv) -> None:
     old, new = env.distinct_values()
     out = one_key_output(env, "read")
     with env.harness() as h, children() as group:
-        require_shared_storage(env, h)
+        require_shared_storage(env, h, "IOM-STORE-014")
         if not h.store(out, old, requirement="IOM-STORE-014"):
             return
         names = _calls_in_store(env, h, group, out, new, "IOM-STORE-014")
@@ -165,7 +165,7 @@ def killed_writer(env: CheckEnv) -> None:
     old, new = env.distinct_values()
     base = one_key_output(env, "crash")
     with env.harness() as h, children() as group:
-        require_shared_storage(env, h)
+        require_shared_storage(env, h, "IOM-STORE-015")
         names = _calls_in_store(env, h, group, base, new, "IOM-STORE-015")
         total = len(names)
         for number, at in enumerate(kill_points(total, _budget(env), env.seed,

@@ -196,3 +196,20 @@ def test_a_target_exiting_in_a_forked_store_is_an_error_not_unshared_storage() -
         status, message = statuses[rid]
         assert status == "error", statuses[rid]
         assert "SystemExit(0)" in message and "handle_output(" in message, message
+
+
+def test_a_manager_whose_every_store_raises_fails_the_multiprocess_laws() -> None:
+    """A store that raises an ordinary exception fails each multi-process law (IOM-STORE-012
+    to 015) on the probe the checking process stores first, never "storage not shared" (not
+    applicable), which let ``--select IOM-STORE-014`` pass a manager that cannot store."""
+
+    class StoreRaises(HashedPickleDirManager):
+        def put(self, key: Any, obj: Any) -> None:
+            raise RuntimeError("the back-end is down")
+
+    caps = Capabilities(durable=True, storage_root=True)
+    statuses = _statuses(Subject("store-raises", StoreRaises, capabilities=caps))
+    for rid in _IDS:
+        status, message = statuses[rid]
+        assert status == "fail", statuses[rid]
+        assert "the back-end is down" in message, message
