@@ -1,0 +1,73 @@
+"""What each kit profile costs: wall seconds of a fresh ``python -m conformance check`` per
+manager and profile (``pr``, ``dev``, ``thorough``), as a user's CI pays it, with the number of
+examples the report counts. Reported, never enforced; the issue's target is ``pr`` under 10 s per
+manager on 2 cores.
+
+Run from the repository root: ``python benchmarks/bench_profiles.py [--profiles pr,dev]
+[--jobs N] [--repeat N] [--targets A,B]``. Output is a Markdown table on stdout; every run
+writes its JSON report to a temporary directory that is removed afterwards, and stores no
+failures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGETS = (
+    "reference_impl:FilesystemIOManager",
+    "tests.conformance.corpus.correct:HashedPickleDirManager",
+    "tests.conformance.corpus.correct:SqliteManager",
+)
+PR_TARGET_SECONDS = 10.0
+
+
+def timed_run(target: str, profile: str, jobs: int, report: Path) -> tuple[float, int, int]:
+    """(wall seconds, examples, exit code) of one fresh CLI run (seed 0 for every profile)."""
+    command = [sys.executable, "-m", "conformance", "check", target, "--profile", profile,
+               "--seed", "0", "-j", str(jobs), "--failures-dir", "none", "--json", str(report)]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} exited {done.returncode}:\n{done.stdout[-2000:]}")
+    examples = sum(int(r["examples"]) for r in json.loads(report.read_text())["reports"])
+    return seconds, examples, done.returncode
+
+
+def main() -> int:
+    """Print the table; exit 0 (the ``pr`` target is reported, not enforced)."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--profiles", default="pr,dev,thorough")
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--targets", default=",".join(TARGETS))
+    args = parser.parse_args()
+    profiles = args.profiles.split(",")
+    print(f"fresh CLI runs, -j {args.jobs}, seed 0, best of {args.repeat}, "
+          f"{os.cpu_count()} cores; seconds (examples)")
+    print("| manager | " + " | ".join(f"`{p}`" for p in profiles) + " |")
+    print("|---|" + "---|" * len(profiles))
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "report.json"
+        for target in args.targets.split(","):
+            cells = []
+            for profile in profiles:
+                runs = [timed_run(target, profile, args.jobs, report) for _ in range(args.repeat)]
+                seconds, examples, code = min(runs)
+                mark = " (MUST failed)" if code else ""
+                if profile == "pr":
+                    mark += "" if seconds < PR_TARGET_SECONDS else " MISSED 10 s"
+                cells.append(f"{seconds:.1f} s ({examples}){mark}")
+            print(f"| `{target.split(':')[1]}` | " + " | ".join(cells) + " |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
