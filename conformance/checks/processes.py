@@ -46,6 +46,10 @@ __all__ = [
 _POLL = 0.01
 """Seconds between two looks at a running child's board."""
 
+DEADLOCK_SECONDS = 2.0
+"""After an unsafe fork, a child whose only thread has waited on a futex this long without
+using any CPU time is deadlocked (:func:`deadlocked`)."""
+
 
 def native_threads() -> int:
     """Threads of this process that Python did not start (a native pool such as polars' or
@@ -77,6 +81,41 @@ def fork_unsafe() -> str | None:
     )
 
 
+def _lock_wait(pid: int) -> int | None:
+    """The CPU ticks (user + system) of ``pid`` when its only thread is asleep in a futex wait
+    (a lock or condition), ``None`` otherwise or where ``/proc`` cannot tell."""
+    try:
+        if len(os.listdir(f"/proc/{pid}/task")) != 1:
+            return None
+        with open(f"/proc/{pid}/wchan", encoding="ascii", errors="replace") as file:
+            waiting_in = file.read()
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as file:
+            fields = file.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    if fields[0] != "S" or "futex" not in waiting_in:
+        return None
+    return int(fields[11]) + int(fields[12])
+
+
+def deadlocked(pid: int, seen: list[tuple[float, int]]) -> bool:
+    """Whether ``pid`` is deadlocked: its only thread has been asleep on a futex for
+    :data:`DEADLOCK_SECONDS` without one tick of CPU time. With one thread, nothing in the
+    process can release that lock: after a fork it is a lock a thread of the parent held.
+    ``seen`` holds ``(since, ticks)`` between looks (empty at first)."""
+    ticks = _lock_wait(pid)
+    now = time.monotonic()
+    if ticks is None or (seen and seen[0][1] != ticks):
+        seen.clear()
+        if ticks is not None:
+            seen.append((now, ticks))
+        return False
+    if not seen:
+        seen.append((now, ticks))
+        return False
+    return now - seen[0][0] >= DEADLOCK_SECONDS
+
+
 def fork_unavailable() -> str | None:
     """Why these checks cannot run here (``None`` when they can)."""
     if not hasattr(os, "fork") or sys.platform in ("win32", "emscripten", "wasi"):
@@ -99,6 +138,8 @@ class Child:
     unsafe: str | None = None
     """Why the fork was unsafe (:func:`fork_unsafe`), when it was."""
     _data: bytearray = field(default_factory=bytearray)
+    _lock_waits: list[tuple[float, int]] = field(default_factory=list[tuple[float, int]])
+    _next_look: float = 0.0
 
     def call_in_flight(self) -> str | None:
         """The manager call the child is (or was, when it stopped) in, ``op(detail)``."""
@@ -151,7 +192,17 @@ class Child:
         been outside any call past the idle deadline, counting from the later of ``since`` (when
         the parent began to wait) and the child's last call or return. Raises
         :class:`ForkedCallFailed`, or :class:`NotApplicable` when the fork was unsafe (the child
-        may be deadlocked on a lock a native thread held, through no fault of the manager)."""
+        may be deadlocked on a lock a native thread held, through no fault of the manager).
+        After an unsafe fork a child found :func:`deadlocked` is killed at once, without
+        waiting for the deadline (a deadlock never ends)."""
+        if self.unsafe is not None and time.monotonic() >= self._next_look:
+            self._next_look = time.monotonic() + 0.25
+            if deadlocked(self.pid, self._lock_waits):
+                self.kill()
+                self.outcome = ("hung", DEADLOCK_SECONDS)
+                raise NotApplicable(
+                    f"a child deadlocked (its only thread waited on a lock for "
+                    f"{DEADLOCK_SECONDS:g} s without using CPU time), and {self.unsafe}")
         started, call = self.board.read()
         limit = call_deadline() if call else idle_deadline()
         if time.monotonic() - max(since, started) <= limit:

@@ -213,3 +213,70 @@ def test_a_manager_whose_every_store_raises_fails_the_multiprocess_laws() -> Non
         status, message = statuses[rid]
         assert status == "fail", statuses[rid]
         assert "the back-end is down" in message, message
+
+
+def test_a_child_deadlocked_after_an_unsafe_fork_is_not_applicable_before_the_deadline(
+    monkeypatch: Any,
+) -> None:
+    """A child forked while another thread holds a lock, that then waits on that lock, can
+    never go on (its one thread waits for a thread it does not have): after an unsafe fork the
+    kit sees the deadlock (one thread, a futex wait, no CPU time) and makes the check not
+    applicable without waiting out the per-call deadline (here 600 s, so a wait would show as
+    a different message after ten minutes)."""
+    import threading
+
+    import pytest
+
+    from conformance.checks.processes import children
+    from conformance.checks.signals import NotApplicable
+    from conformance.isolation.calls import tracked
+    from conformance.isolation.deadlines import CALL_DEADLINE_VARIABLE
+
+    monkeypatch.setenv(CALL_DEADLINE_VARIABLE, "600")
+    monkeypatch.setattr("conformance.checks.processes.fork_unsafe", lambda: "native threads")
+    lock = threading.Lock()
+    held, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with lock:
+            held.set()
+            release.wait()
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    held.wait()
+
+    def waits_for_the_lock() -> object:
+        with tracked("handle_output", "asset ['locked']"), lock:
+            return None
+
+    try:
+        with children() as group, pytest.raises(NotApplicable, match="deadlocked") as raised:
+            group.fork(waits_for_the_lock).finish()
+        assert "native threads" in str(raised.value)
+    finally:
+        release.set()
+        thread.join()
+
+
+def test_a_sleeping_child_after_an_unsafe_fork_is_not_taken_for_a_deadlock(
+    monkeypatch: Any,
+) -> None:
+    """A child that waits without a lock (a sleep, as a slow back-end would) for longer than
+    the deadlock window is not killed: it finishes and its outcome is judged as always."""
+    import time
+
+    from conformance.checks.processes import DEADLOCK_SECONDS, children
+    from conformance.isolation.calls import tracked
+    from conformance.isolation.deadlines import CALL_DEADLINE_VARIABLE
+
+    monkeypatch.setenv(CALL_DEADLINE_VARIABLE, "60")
+    monkeypatch.setattr("conformance.checks.processes.fork_unsafe", lambda: "native threads")
+
+    def sleeps() -> object:
+        with tracked("handle_output", "asset ['slow']"):
+            time.sleep(DEADLOCK_SECONDS + 1.5)
+        return "stored"
+
+    with children() as group:
+        assert group.fork(sleeps).finish() == ("ok", "stored")
