@@ -72,3 +72,19 @@ def test_checks_covering_only_ignored_requirements_are_not_planned() -> None:
 
     for name in dropped:
         assert all(rid.startswith("IOM-PART") for rid in CHECKS[name].reportable), name
+
+
+def test_a_selection_plans_every_check_that_may_report_it() -> None:
+    """Selecting one requirement (``--select IOM-STORE-001``, ``only=``) plans exactly the
+    checks that may report it, so a narrow run judges it with every check the full run uses
+    (together with each check's verdict not depending on the checks run before it, which the
+    corpus test checks on every broken manager, selection never changes a verdict)."""
+    from conformance.builtins import builtin_subjects
+    from conformance.checks import CHECKS
+
+    subject = builtin_subjects()[0]
+    for rid in ACTIVE:
+        planned = {c.name for c in plan_checks(subject, rid)}
+        reporting = {name for name, c in CHECKS.items() if rid in c.reportable}
+        assert planned == reporting, rid
+        assert planned, f"{rid}: no check may report it"
