@@ -77,7 +77,7 @@ def fork_unsafe() -> str | None:
         f"the process runs {count} native thread(s) (a library's thread pool, such as polars' or "
         "duckdb's), so a forked child can deadlock on a lock one of them held; the "
         "multi-process checks cannot judge this manager in this process (the kit forks its "
-        "writers; run it with fewer native threads, e.g. POLARS_MAX_THREADS=1)"
+        "writers, and the pool started before the fork)"
     )
 
 
@@ -101,7 +101,9 @@ def _lock_wait(pid: int) -> int | None:
 def deadlocked(pid: int, seen: list[tuple[float, int]]) -> bool:
     """Whether ``pid`` is deadlocked: its only thread has been asleep on a futex for
     :data:`DEADLOCK_SECONDS` without one tick of CPU time. With one thread, nothing in the
-    process can release that lock: after a fork it is a lock a thread of the parent held.
+    process can release that lock: after a fork it is a lock a thread of the parent held (a
+    futex shared with another process could still be released; asked only after an unsafe
+    fork, where a hang is not applicable anyway, such a wait loses a verdict, never blames).
     ``seen`` holds ``(since, ticks)`` between looks (empty at first)."""
     ticks = _lock_wait(pid)
     now = time.monotonic()
