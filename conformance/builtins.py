@@ -50,6 +50,22 @@ IN_MEMORY_CAPABILITIES = Capabilities(
 """``InMemoryIOManager`` keys by ``get_identifier()``: run-scoped op outputs, nothing durable."""
 
 
+def builtin_capabilities(obj: object) -> Capabilities | None:
+    """The capabilities the kit declares for ``obj`` when it is a reference built-in whose
+    defaults would misdescribe it (``InMemoryIOManager``, an instance of it, or
+    ``mem_io_manager``), else ``None``. So ``check reference_impl:InMemoryIOManager`` judges it
+    as the built-in run does: run-scoped op outputs, not assets."""
+    import sys
+
+    storage = sys.modules.get("reference_impl.storage")
+    if storage is None:  # never imported: obj cannot be one of its objects
+        return None
+    in_memory = storage.InMemoryIOManager
+    if obj is in_memory or obj is storage.mem_io_manager or type(obj) is in_memory:
+        return IN_MEMORY_CAPABILITIES
+    return None
+
+
 def pickle_upath_manager_class() -> type:
     """A minimal ``UPathIOManager`` subclass that pickles values to ``<path>.pkl``.
 

@@ -210,9 +210,11 @@ class Subject:
         or instance (has ``create_io_manager``); a manager class or instance (has
         ``handle_output`` and ``load_input``); a callable of zero args or one arg (a directory).
         Defaults: a directory factory is ``durable`` and ``storage_root``-confined; a zero-arg
-        factory is neither. A manager instance whose class cannot be re-created is used as a
-        shared, non-durable singleton (see :attr:`shared_instance`). ``accepts_asset_key``
-        declares an asset-key domain (IOM-ID-014; see :attr:`accepts_asset_key`).
+        factory is neither; the reference ``InMemoryIOManager`` and ``mem_io_manager`` get the
+        capabilities the built-in run declares for them. A manager instance whose class cannot
+        be re-created is used as a shared, non-durable singleton (see :attr:`shared_instance`).
+        ``accepts_asset_key`` declares an asset-key domain (IOM-ID-014; see
+        :attr:`accepts_asset_key`).
         ``values`` is a hypothesis strategy, a value family name (``"json"``; see
         :mod:`conformance.families`) or ``"MODULE:STRATEGY"``; ``equals`` a function of (loaded,
         stored) or ``"MODULE:FUNC"`` (default: the family's equality, else
@@ -234,7 +236,9 @@ class Subject:
             return renamed if capabilities is None else replace(renamed, capabilities=capabilities)
         factory, shared = factory_for(obj)
         takes_dir = arity(factory) == 1
-        default_caps = Capabilities(
+        from conformance.builtins import builtin_capabilities
+
+        default_caps = builtin_capabilities(obj) or Capabilities(
             durable=takes_dir, storage_root=takes_dir, stores_none=_family_stores_none(values)
         )
         return cls(
