@@ -238,8 +238,12 @@ class Subject:
         takes_dir = arity(factory) == 1
         from conformance.builtins import builtin_capabilities
 
-        default_caps = builtin_capabilities(obj) or Capabilities(
-            durable=takes_dir, storage_root=takes_dir, stores_none=_family_stores_none(values)
+        builtin = builtin_capabilities(obj)
+        stores_none = _family_stores_none(values)
+        default_caps = (
+            Capabilities(durable=takes_dir, storage_root=takes_dir, stores_none=stores_none)
+            if builtin is None
+            else replace(builtin, stores_none=builtin.stores_none and stores_none)
         )
         return cls(
             name=name or describe(obj),

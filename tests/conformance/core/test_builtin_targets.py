@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from conformance.api import check_io_manager
@@ -32,6 +34,15 @@ def test_other_managers_keep_the_defaults_and_an_explicit_declaration_wins() -> 
     assert Subject.from_object(Subclass).capabilities == Capabilities()
     explicit = Capabilities(durable=False, storage_root=False)
     assert Subject.from_object(InMemoryIOManager, capabilities=explicit).capabilities == explicit
+
+
+def test_a_frame_family_still_turns_stores_none_off_for_the_builtin() -> None:
+    """A family that cannot store ``None`` (the frame families) overrides the built-in's
+    ``stores_none`` exactly as it does for any other target; the rest of the declaration stays."""
+    subject = Subject.from_object(InMemoryIOManager, values="pandas")
+    assert subject.capabilities == replace(IN_MEMORY_CAPABILITIES, stores_none=False)
+    assert Subject.from_object(InMemoryIOManager, values="json").capabilities == (
+        IN_MEMORY_CAPABILITIES)
 
 
 def test_the_bare_in_memory_target_passes_every_must() -> None:
