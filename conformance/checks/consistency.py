@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 import signal
+import time
 from typing import cast
 
 from conformance.checks.base import CheckEnv, Harness, RequirementViolation, check
@@ -29,10 +30,27 @@ from conformance.checks.processes import Child, Children, Tripwire, children
 from conformance.contexts import OutputSpec
 from conformance.strategies.contexts import input_spec_for
 
-__all__ = ["STORAGE_CALLS", "kill_points", "storage_points"]
+__all__ = ["STORAGE_CALLS", "kill_points", "reader_wait", "storage_points"]
 
 READER_BLOCKED = 1.0
-"""Seconds a reader may wait on a stopped writer (a lock) before the writer is resumed."""
+"""At most this many seconds a reader may wait on a stopped writer (a lock) before the writer
+is resumed."""
+
+READER_PATIENCE = 5.0
+"""A reader may wait this many times as long as an unimpeded reader took (its fork and load,
+measured once per check, before any writer is paused), at least :data:`READER_MIN_WAIT` and at
+most :data:`READER_BLOCKED` seconds. Resuming the writer early cannot fail a correct manager
+(the reader then runs alongside the writer, which it must survive too); it only spares a
+manager whose reader waits on a lock the second that ends the same way."""
+
+READER_MIN_WAIT = 0.2
+"""Seconds a reader may always wait on a stopped writer."""
+
+
+def reader_wait(unimpeded: float) -> float:
+    """Seconds a reader may wait on a stopped writer, given how long an unimpeded reader took
+    (:data:`READER_PATIENCE`)."""
+    return min(READER_BLOCKED, max(READER_MIN_WAIT, READER_PATIENCE * unimpeded))
 
 
 STORAGE_CALLS = frozenset({
@@ -100,6 +118,15 @@ def _calls_in_store(env: CheckEnv, h: Harness, group: Children, out: OutputSpec,
     return [str(name) for name in names]
 
 
+def _unimpeded_reader(env: CheckEnv, h: Harness, group: Children, out: OutputSpec,
+                      stored: object) -> float:
+    """Seconds a reader in a child took to fork and load ``out`` (which holds ``stored``) with
+    no writer running; a reader that fails here is judged in the loop, not here."""
+    started = time.monotonic()
+    group.fork(lambda: _verdict(sibling(env, h), out, stored, stored)).finish()
+    return time.monotonic() - started
+
+
 def _tripped_writer(env: CheckEnv, h: Harness, group: Children, out: OutputSpec,
                     value: object, at: int, sig: signal.Signals, requirement: str) -> Child:
     def write() -> object:
@@ -120,7 +147,8 @@ def reader_during_write(env: CheckEnv) -> None:
     """Law: while one process overwrites an identifier's value, a reader in another process
     (its own manager instance on the same storage) loads the old value or the new one, never a
     part, a mix or an error; the reader may wait for the writer. The writer is paused before
-    each of its C calls in turn. IOM-STORE-014."""
+    each of its C calls in turn, and resumed when the reader is done or has waited
+    :func:`reader_wait` seconds. IOM-STORE-014."""
     require_processes(env)
     old, new = env.distinct_values()
     out = one_key_output(env, "read")
@@ -130,6 +158,7 @@ def reader_during_write(env: CheckEnv) -> None:
             return
         names = _calls_in_store(env, h, group, out, new, "IOM-STORE-014")
         total = len(names)
+        wait = reader_wait(_unimpeded_reader(env, h, group, out, old))
         for at in kill_points(total, _budget(env), env.seed, storage_points(names)):
             h.new_instance()
             if not h.store(out, old, requirement="IOM-STORE-014"):
@@ -139,7 +168,7 @@ def reader_during_write(env: CheckEnv) -> None:
             if not writer.stopped():
                 continue  # this run made fewer C calls: nothing to look at
             reader = group.fork(lambda: _verdict(sibling(env, h), out, old, new))
-            if not reader.done(READER_BLOCKED):
+            if not reader.done(wait):
                 writer.resume()
             _, seen = reader.finish()
             writer.resume()

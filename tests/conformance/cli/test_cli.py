@@ -128,10 +128,10 @@ def test_a_missing_optional_dependency_is_a_usage_error(
 def test_progress_is_shown_only_on_an_interactive_stderr(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    cli.main(["check", GOOD, "--only", "IOM-STORE-001"])
+    cli.main(["check", GOOD, "--only", "IOM-STORE-002"])
     assert "[1/" not in capsys.readouterr().err
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    cli.main(["check", GOOD, "--only", "IOM-STORE-001"])
+    cli.main(["check", GOOD, "--only", "IOM-STORE-002"])
     err = capsys.readouterr().err
     assert "\r[" in err and err.endswith("\r")
 

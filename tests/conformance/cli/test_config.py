@@ -79,7 +79,7 @@ def test_the_cli_reads_target_selection_and_ignore_reasons_from_the_table(
     assert "IOM-STORE-005" not in {r["requirement_id"] for r in document["results"]}
     assert document["header"]["selection"] == "select IOM-STORE-00; ignore IOM-STORE-005"
     # a flag overrides the table: --select replaces its select, the ignore still holds
-    argv = ["check", "--isolation", "none", "--select", "IOM-STORE-001,IOM-STORE-005"]
+    argv = ["check", "--isolation", "none", "--select", "IOM-STORE-002,IOM-STORE-005"]
     assert cli.main(argv) == cli.EXIT_OK
     # --config none drops the table: now the failing requirement is judged, and fails
     assert cli.main([*argv, "--config", "none", BAD]) == cli.EXIT_FAILED
@@ -118,7 +118,7 @@ def test_the_tables_call_timeout_ends_a_hanging_target(tmp_path: Path) -> None:
     from tests.conformance.hostile.targets import ONCE_DIRECTORY_VARIABLE
 
     _project(tmp_path, "target = 'tests.conformance.hostile.targets:Hangs'\n"
-                       "call-timeout = 2\ntimeout = 120\nselect = ['IOM-STORE-001']\n"
+                       "call-timeout = 2\ntimeout = 120\nselect = ['IOM-STORE-002']\n"
                        "failures-dir = 'none'\n")
     env = dict(os.environ, PYTHONPATH=str(ROOT), **{ONCE_DIRECTORY_VARIABLE: str(tmp_path)})
     done = subprocess.run([sys.executable, "-m", "conformance", "check", "--json", "r.json"],

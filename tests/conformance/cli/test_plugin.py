@@ -83,11 +83,11 @@ class TestGood(ConformanceTests):
     subject = GOOD
 ''')
     result = managers.runpytest_subprocess(
-        "-k", "IOM-STORE-001 or IOM-STORE-005 or IOM-PART-004", "-rs", "-v"
+        "-k", "IOM-STORE-002 or IOM-STORE-005 or IOM-PART-004", "-rs", "-v"
     )
     result.assert_outcomes(passed=2, skipped=1, deselected=N - 3)
     result.stdout.fnmatch_lines([
-        "*TestGood::test_requirement?IOM-STORE-001? PASSED*",
+        "*TestGood::test_requirement?IOM-STORE-002? PASSED*",
         "*not applicable: capability 'partitions' declared absent*",
     ])
 
@@ -119,7 +119,7 @@ from conformance.plugin import ConformanceTests
 class TestNothing(ConformanceTests):
     pass
 ''')
-    result = managers.runpytest_subprocess("-k", "IOM-STORE-001")
+    result = managers.runpytest_subprocess("-k", "IOM-STORE-002")
     result.assert_outcomes(errors=1, deselected=N - 1)  # the fixture fails at setup
     result.stdout.fnmatch_lines(["*TestNothing sets no 'subject'*"])
 
@@ -154,7 +154,7 @@ def test_ini_targets_work_like_the_option(managers: pytest.Pytester) -> None:
     managers.makeini(
         "[pytest]\npythonpath = .\niomanager_targets =\n    my_managers:GOOD\n"
     )
-    result = managers.runpytest_subprocess("-k", "IOM-STORE-001 or IOM-STORE-003")
+    result = managers.runpytest_subprocess("-k", "IOM-STORE-002 or IOM-STORE-003")
     result.assert_outcomes(passed=2, deselected=N - 2)
 
 
@@ -204,15 +204,15 @@ class TestExits(ConformanceTests):
 def test_after():
     pass
 ''')
-    args = ["-k", "IOM-STORE-001 or test_after", "-rE"]
+    args = ["-k", "IOM-STORE-002 or test_after", "-rE"]
     if style == "option":
         args = ["--io-manager=my_managers:EXITS", "-p", "no:cacheprovider", *args,
                 "--deselect", "test_mine.py::TestExits"]
     result = managers.runpytest_subprocess(*args)
     result.assert_outcomes(passed=1, errors=1)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    result.stdout.fnmatch_lines(["*ERROR at setup of *IOM-STORE-001*",
-                                 "*the kit could not judge: IOM-STORE-001 (MUST)*",
+    result.stdout.fnmatch_lines(["*ERROR at setup of *IOM-STORE-002*",
+                                 "*the kit could not judge: IOM-STORE-002 (MUST)*",
                                  "*exited with code 0*"])
 
 
@@ -224,9 +224,9 @@ def test_node_ids_of_a_file_target_never_show_a_temporary_path(
     elsewhere = tmp_path_factory.mktemp("elsewhere") / "buggy.py"
     elsewhere.write_text(MANAGERS)
     result = managers.runpytest_subprocess(
-        f"--io-manager={elsewhere}:GOOD", "-k", "IOM-STORE-001", "-v", "-p", "no:cacheprovider"
+        f"--io-manager={elsewhere}:GOOD", "-k", "IOM-STORE-002", "-v", "-p", "no:cacheprovider"
     )
     result.assert_outcomes(passed=1, deselected=N - 1)
-    result.stdout.fnmatch_lines(["*buggy.py:GOOD::IOM-STORE-001 PASSED*"])
+    result.stdout.fnmatch_lines(["*buggy.py:GOOD::IOM-STORE-002 PASSED*"])
     assert str(elsewhere.parent) not in result.stdout.str()
     assert not (managers.path / ".hypothesis").exists()

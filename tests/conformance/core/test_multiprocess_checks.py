@@ -8,7 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from conformance.api import check_io_manager
-from conformance.checks.consistency import kill_points, storage_points
+from conformance.checks.consistency import (
+    READER_BLOCKED,
+    READER_MIN_WAIT,
+    kill_points,
+    reader_wait,
+    storage_points,
+)
 from conformance.subject import Capabilities, Subject
 from tests.conformance.corpus.broken_concurrency import SharedTempFileName
 from tests.conformance.corpus.correct import HashedPickleDirManager
@@ -67,6 +73,18 @@ def test_kill_points_are_exhaustive_within_budget_and_seeded_beyond() -> None:
     sample = kill_points(500, 40, 7)
     assert sample == kill_points(500, 40, 7)
     assert len(sample) == 40 and sample[0] == 1 and sample[-1] == 500
+
+
+def test_a_reader_waits_on_a_paused_writer_in_proportion_to_an_unimpeded_read() -> None:
+    """IOM-STORE-014's reader gets five times what an unimpeded reader took, never less than
+    the floor nor more than the ceiling: a fast manager whose reader waits on the paused
+    writer's lock (SqliteManager in the corpus, duckdb in the field) costs a fraction of a
+    second per point instead of the ceiling, and a slow reader is not cut short."""
+    assert reader_wait(0.0) == READER_MIN_WAIT
+    assert reader_wait(0.1) == 0.5
+    assert reader_wait(10.0) == READER_BLOCKED
+    waits = [reader_wait(t / 100) for t in range(100)]
+    assert waits == sorted(waits)
 
 
 def test_points_around_storage_calls_are_always_tried() -> None:

@@ -20,10 +20,12 @@ TARGETS = "tests.conformance.hostile.targets"
 
 
 def run_kit(tmp_path: Path, target: str, *extra: str) -> tuple[int, dict[str, Any], str]:
-    """Run ``python -m conformance check`` on ``target``; return (exit code, JSON, stderr)."""
+    """Run ``python -m conformance check`` on ``target``, judging IOM-STORE-002 (one check, the
+    round trip: its first ``handle_output`` is where every hostile target strikes); return
+    (exit code, JSON, stderr)."""
     report = tmp_path / "report.json"
     completed = subprocess.run(
-        [sys.executable, "-m", "conformance", "check", target, "--only", "IOM-STORE-001",
+        [sys.executable, "-m", "conformance", "check", target, "--only", "IOM-STORE-002",
          "--call-timeout", "3", "--timeout", "120", "--failures-dir", "none",
          "--json", str(report), *extra],
         cwd=ROOT, capture_output=True, text=True, timeout=180,
@@ -36,7 +38,7 @@ def run_kit(tmp_path: Path, target: str, *extra: str) -> tuple[int, dict[str, An
 def store_row(document: dict[str, Any]) -> dict[str, Any]:
     (report,) = document["reports"]
     rows = {r["requirement_id"]: r for r in report["results"]}
-    row: dict[str, Any] = rows["IOM-STORE-001"]
+    row: dict[str, Any] = rows["IOM-STORE-002"]
     return row
 
 

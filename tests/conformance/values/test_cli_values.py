@@ -39,7 +39,7 @@ def test_the_same_manager_passes_with_values_json(capsys: pytest.CaptureFixture[
 
 
 def test_values_and_equals_may_name_module_attributes(capsys: pytest.CaptureFixture[str]) -> None:
-    argv = ["check", JSON_MANAGER, "--only", "IOM-STORE-001", "--failures-dir", "none",
+    argv = ["check", JSON_MANAGER, "--only", "IOM-STORE-002", "--failures-dir", "none",
             "--values", f"{SAMPLES}:small_texts", "--equals", f"{SAMPLES}:loosely_equal"]
     assert cli.main(argv) == cli.EXIT_OK
 

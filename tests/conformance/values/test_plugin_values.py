@@ -40,10 +40,10 @@ def test_class_values_decide_what_the_kit_stores(inner: pytest.Pytester) -> None
     object (checked in pytest's process); with the default values it fails (shown by the CLI
     and API tests of this folder)."""
     inner.makepyfile(test_classes=CLASSES)
-    result = inner.runpytest_subprocess("-k", "IOM-STORE-001", "-v")
+    result = inner.runpytest_subprocess("-k", "IOM-STORE-002", "-v")
     result.stdout.fnmatch_lines_random([
-        "*TestNamedFamily::test_requirement?IOM-STORE-001? PASSED*",
-        "*TestStrategyObject::test_requirement?IOM-STORE-001? PASSED*",
+        "*TestNamedFamily::test_requirement?IOM-STORE-002? PASSED*",
+        "*TestStrategyObject::test_requirement?IOM-STORE-002? PASSED*",
     ])
     result.assert_outcomes(passed=2, deselected=result.parseoutcomes()["deselected"])
 
@@ -51,5 +51,5 @@ def test_class_values_decide_what_the_kit_stores(inner: pytest.Pytester) -> None
 def test_iom_values_applies_to_io_manager_targets(inner: pytest.Pytester) -> None:
     target = "tests.conformance.cli.sample_managers:JsonFileManager"
     passing = inner.runpytest_subprocess("--io-manager", target, "--iom-values", "json",
-                                         "-k", "IOM-STORE-001")
+                                         "-k", "IOM-STORE-002")
     assert passing.parseoutcomes().get("passed") == 1 and "failed" not in passing.parseoutcomes()
