@@ -8,6 +8,7 @@ import pytest
 
 from conformance.api import check_io_manager
 from conformance.builtins import builtin_subjects
+from conformance.report import Status
 from conformance.subject import Capabilities, Subject
 from reference_impl.storage import PickledObjectFilesystemIOManager
 
@@ -30,3 +31,7 @@ def test_reference_builtin_passes_every_applicable_must(subject: Subject) -> Non
     report = check_io_manager(subject, profile="pr")
     problems = {r.requirement_id: r.message for r in report.failures("MUST")}
     assert report.ok, problems
+    if subject.capabilities.storage_root:  # confined to its root: judged, never skipped
+        confinement = [r for r in report.results
+                       if r.requirement_id.startswith("IOM-SEC") and r.level == "MUST"]
+        assert confinement and all(r.status is Status.PASS for r in confinement), confinement
