@@ -50,6 +50,7 @@ from conformance.plugin_runs import (
     pool,
     shared_report,
 )
+from conformance.plugin_wanted import record_wanted, wanted_for
 from conformance.profiles import PROFILES  # importing it registers the hypothesis profiles
 from conformance.report import Report
 from conformance.target import TargetError, resolve_target
@@ -216,6 +217,22 @@ def pytest_collection_modifyitems(
         items.extend(collector.collect())
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Record the requirements of the selected tests per subject (after ``-k``, ``--lf``):
+    each subject's run judges only those (:mod:`conformance.plugin_wanted`)."""
+    owned: list[tuple[object, str]] = []
+    for item in session.items:
+        if isinstance(item, _RequirementItem):
+            owned.append((("target", item.parent.name if item.parent else ""), item.name))
+            continue
+        cls = getattr(item, "cls", None)
+        callspec = getattr(item, "callspec", None)
+        if (isinstance(cls, type) and issubclass(cls, ConformanceTests) and callspec is not None
+                and "requirement_id" in callspec.params):
+            owned.append((("class", cls), str(callspec.params["requirement_id"])))
+    record_wanted(session.config, owned)
+
+
 def display_target(target: str, rootdir: Any) -> str:
     """``target`` as a node ID shows it: a file target relative to ``rootdir`` when it is below
     it, else by its file name (a temporary path never reaches a node ID)."""
@@ -313,7 +330,8 @@ class ConformanceTests:
         values = Values(_option(config, "values", _own_setting(cls, "values"), None),
                         _option(config, "equals", _own_setting(cls, "equals"), None))
         key = ("class", type(self), repr(sorted(params.items())), contexts, profile, values)
-        report = shared_report(config, key, io_manager_subject, contexts, profile, values)
+        report = shared_report(config, key, io_manager_subject, contexts, profile, values,
+                               wanted_for(config, ("class", type(self))))
         assert_judged(report, requirement_id)
         return report
 
@@ -348,8 +366,10 @@ class _RequirementItem(pytest.Item):
         profile = str(_option(self.config, "profile", None, "pr"))
         values = Values(_option(self.config, "values", None, None),
                         _option(self.config, "equals", None, None))
-        key = ("target", self.parent.name if self.parent else "", contexts, profile, values)
-        return shared_report(self.config, key, self.subject, contexts, profile, values)
+        target = self.parent.name if self.parent else ""
+        key = ("target", target, contexts, profile, values)
+        return shared_report(self.config, key, self.subject, contexts, profile, values,
+                             wanted_for(self.config, ("target", target)))
 
     def setup(self) -> None:
         """Errors (not failures) when the kit could not judge this requirement."""

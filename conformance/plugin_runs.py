@@ -123,13 +123,16 @@ class Values:
 
 
 def check(config: pytest.Config, subject: object, contexts: str, profile: str,
-          values: Values = Values()) -> Report:
-    """Run the kit on ``subject`` with the session's selection; the report has a header."""
+          values: Values = Values(), wanted: frozenset[str] | None = None) -> Report:
+    """Run the kit on ``subject`` with the session's selection, narrowed to the ``wanted``
+    requirements (those of the subject's selected tests; :mod:`conformance.plugin_wanted`);
+    the report has a header."""
     from dataclasses import replace
 
     from conformance.header import run_header
+    from conformance.plugin_wanted import narrowed
 
-    selection = kit_config(config).selection
+    selection = narrowed(kit_config(config).selection, wanted)
 
     if not values.named:  # strategy or function objects: resolved here, checked here
         from conformance.subject import Subject
@@ -165,12 +168,14 @@ def _with_selection(header: dict[str, str], selection: Selection) -> dict[str, s
 
 
 def shared_report(config: pytest.Config, key: object, subject: object, contexts: str,
-                  profile: str, values: Values = Values()) -> Report:
-    """The kit's report for ``subject``, computed once per key and session."""
+                  profile: str, values: Values = Values(),
+                  wanted: frozenset[str] | None = None) -> Report:
+    """The kit's report for ``subject``, computed once per key and session (judging the
+    ``wanted`` requirements, as :func:`check`)."""
     cache = config.stash[REPORTS_KEY]
     if key not in cache:
         try:
-            cache[key] = check(config, subject, contexts, profile, values)
+            cache[key] = check(config, subject, contexts, profile, values, wanted)
         except Exception as exc:  # reported by every test of the subject, not a crash
             cache[key] = exc
     found = cache[key]

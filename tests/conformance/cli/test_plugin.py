@@ -1,7 +1,8 @@
 """The pytest11 plugin: ConformanceTests, --io-manager, the ini option, usage errors, profiles.
 
 Inner runs use ``runpytest_subprocess`` (hypothesis keeps global state) and ``-k`` to keep
-the kit's work to a few requirements; the plugin runs the kit once per subject either way.
+the kit's work to a few requirements: the plugin runs the kit once per subject, judging only the
+requirements of the selected tests.
 """
 
 from __future__ import annotations
@@ -230,3 +231,25 @@ def test_node_ids_of_a_file_target_never_show_a_temporary_path(
     result.stdout.fnmatch_lines(["*buggy.py:GOOD::IOM-STORE-002 PASSED*"])
     assert str(elsewhere.parent) not in result.stdout.str()
     assert not (managers.path / ".hypothesis").exists()
+
+
+def test_only_the_selected_requirements_are_judged(managers: pytest.Pytester) -> None:
+    """After ``-k`` (or ``--lf``), a subject's run judges only the requirements of its selected
+    tests: one requirement selected, one requirement in the shared report (so the kit ran only
+    the checks that may report it); the deselected tests are not run at all."""
+    managers.makepyfile(test_mine='''
+from conformance.plugin import ConformanceTests
+from conformance.plugin_runs import REPORTS_KEY
+from my_managers import GOOD
+
+class TestGood(ConformanceTests):
+    subject = GOOD
+
+def test_zz_the_report_judged_the_selection(request):
+    (report,) = request.config.stash[REPORTS_KEY].values()
+    assert [r.requirement_id for r in report.results] == ["IOM-STORE-002"]
+    assert report.header["selection"] == "select IOM-STORE-002"
+''')
+    result = managers.runpytest_subprocess("-k", "IOM-STORE-002 or test_zz", "-p",
+                                           "no:randomly")
+    result.assert_outcomes(passed=2, deselected=N - 1)
