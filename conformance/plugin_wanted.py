@@ -38,7 +38,8 @@ def record_wanted(config: pytest.Config, owned: Iterable[tuple[object, str]]) ->
 def wanted_for(config: pytest.Config, owner: object) -> frozenset[str] | None:
     """The requirement IDs the session selected for ``owner``; ``None`` when unknown (the tests
     were not collected by this session, e.g. an item run by hand)."""
-    return config.stash.get(WANTED_KEY, {}).get(owner)
+    empty: dict[object, frozenset[str]] = {}
+    return config.stash.get(WANTED_KEY, empty).get(owner)
 
 
 def narrowed(selection: Selection, wanted: frozenset[str] | None) -> Selection:
