@@ -117,9 +117,9 @@ def _lean_pool() -> ProcessPoolExecutor:
     ``forkserver``), where the full runs happen. The multi-process checks fork the process they
     run in dozens of times per run, and a fork costs with the size of the process: in a pytest
     worker that has imported Dagster, pandas, polars and duckdb for other tests, a run takes
-    about 25 % longer than in a lean process (runs under the reference contexts only: Dagster's
-    import Dagster). The verdicts are the same (the checks are
-    derandomized and do not depend on what else is imported)."""
+    about 25 % longer than in a lean process. Only runs under the reference contexts go there
+    (Dagster's contexts import Dagster). The verdicts are the same: the checks are derandomized
+    and do not depend on what else is imported."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["tests.conformance.corpus.killrate"])
     return ProcessPoolExecutor(max_workers=1, mp_context=context)
