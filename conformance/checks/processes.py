@@ -23,7 +23,6 @@ import pickle
 import select
 import signal
 import sys
-import threading
 import time
 from collections.abc import Callable, Generator
 from contextlib import contextmanager
@@ -34,6 +33,7 @@ from conformance.checks.signals import ForkedCallFailed, NotApplicable
 from conformance.isolation.board import CallBoard
 from conformance.isolation.calls import last_raised, listen
 from conformance.isolation.deadlines import call_deadline, idle_deadline
+from conformance.isolation.threads import native_threads_started
 
 __all__ = [
     "Child",
@@ -51,26 +51,10 @@ DEADLOCK_SECONDS = 2.0
 using any CPU time is deadlocked (:func:`deadlocked`)."""
 
 
-def native_threads() -> int:
-    """Threads of this process that Python did not start (a native pool such as polars' or
-    pyarrow's): ``/proc/self/task`` less :func:`threading.active_count`; 0 where the platform
-    does not list its threads."""
-    try:
-        tasks = len(os.listdir("/proc/self/task"))
-    except OSError:
-        return 0
-    return max(tasks - threading.active_count(), 0)
-
-
-_BASELINE = native_threads()
-"""Threads Python did not start that ran before the kit was imported (e.g. pytest-xdist's
-channel thread, started with ``_thread``); only threads started since count as a risk."""
-
-
 def fork_unsafe() -> str | None:
     """Why forking this process now could deadlock the child (``None`` when it cannot): native
     threads started since the kit was imported (a library's pool the target started)."""
-    count = native_threads() - _BASELINE
+    count = native_threads_started()
     if count <= 0:
         return None
     return (

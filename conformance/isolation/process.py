@@ -5,13 +5,15 @@ target, so the fork holds none of it) and skips a second interpreter start-up an
 of the kit and Hypothesis: about a quarter of a second per worker on 2 cores, paid by every
 ``-j`` run and again on every restart. It is used only where forking is safe: on Linux, from a
 process with a single thread (a fork copies only the calling thread, and a lock another thread
-holds stays held in the child forever), and only where the caller allows it: the CLI does (its
-process is the kit alone); the pytest plugin does not (a fork of a test session would carry the
-session's Hypothesis profile and plugins into the worker). Elsewhere, and when the environment
-variable ``IOMANAGER_CONFORMANCE_WORKER_START`` is ``exec``, a fresh interpreter runs
-``python -m conformance.isolation.worker``. Either way the worker has its own session (a Ctrl-C
-reaches the kit, which stops its workers), no stdin, stdout and stderr in ``log`` and no
-descriptor of the kit's but the ones it is given.
+holds stays held in the child forever) that runs no native thread started since the kit was
+imported (a library's pool, such as polars' or OpenBLAS': a forked worker that calls into it
+crashes or hangs; :mod:`conformance.isolation.threads`), and only where the caller allows it:
+the CLI does (its process is the kit alone); the pytest plugin does not (a fork of a test
+session would carry the session's Hypothesis profile and plugins into the worker). Elsewhere,
+and when the environment variable ``IOMANAGER_CONFORMANCE_WORKER_START`` is ``exec``, a fresh
+interpreter runs ``python -m conformance.isolation.worker``. Either way the worker has its own
+session (a Ctrl-C reaches the kit, which stops its workers), no stdin, stdout and stderr in
+``log`` and no descriptor of the kit's but the ones it is given.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ import threading
 import time
 from collections.abc import Mapping
 from typing import IO, Protocol
+
+from conformance.isolation.threads import native_threads_started
 
 __all__ = [
     "START_ENVIRONMENT_VARIABLE", "WorkerHandle", "choose_start", "kill_worker", "start_worker",
@@ -56,7 +60,8 @@ def choose_start(preferred: str = "auto") -> str:
     asked = os.environ.get(START_ENVIRONMENT_VARIABLE, "").strip().lower() or preferred
     if asked not in ("auto", "exec", "fork"):
         raise ValueError(f"{START_ENVIRONMENT_VARIABLE} must be auto, exec or fork, not {asked!r}")
-    safe = sys.platform == "linux" and hasattr(os, "fork") and threading.active_count() == 1
+    safe = (sys.platform == "linux" and hasattr(os, "fork") and threading.active_count() == 1
+            and native_threads_started() == 0)
     if asked == "fork" and not safe:
         return "exec"  # forking a threaded process can deadlock the child: never do it
     if asked == "auto":

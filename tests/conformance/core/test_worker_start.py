@@ -26,9 +26,11 @@ def test_the_start_method_follows_the_environment_and_never_forks_a_threaded_pro
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """``auto`` forks only on Linux from a single-threaded process; ``fork`` asked for in a
-    threaded process still execs; an unknown value is a clear error."""
+    threaded process (Python's threads or native ones started since the kit was imported)
+    still execs; an unknown value is a clear error."""
     monkeypatch.setattr(sys, "platform", "linux")
     monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(process, "native_threads_started", lambda: 0)
     monkeypatch.delenv(process.START_ENVIRONMENT_VARIABLE, raising=False)
     assert process.choose_start() == "fork"
     assert process.choose_start("exec") == "exec"  # the plugin's choice: never a fork
@@ -40,6 +42,12 @@ def test_the_start_method_follows_the_environment_and_never_forks_a_threaded_pro
     monkeypatch.setenv(process.START_ENVIRONMENT_VARIABLE, "auto")
     assert process.choose_start() == "exec"
     monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(process, "native_threads_started", lambda: 2)  # e.g. polars' pool
+    assert process.choose_start() == "exec"
+    monkeypatch.setenv(process.START_ENVIRONMENT_VARIABLE, "fork")
+    assert process.choose_start() == "exec"
+    monkeypatch.setattr(process, "native_threads_started", lambda: 0)
+    monkeypatch.setenv(process.START_ENVIRONMENT_VARIABLE, "auto")
     monkeypatch.setattr(sys, "platform", "darwin")
     assert process.choose_start() == "exec"
     monkeypatch.setenv(process.START_ENVIRONMENT_VARIABLE, "spawn")
@@ -157,3 +165,22 @@ def test_after_a_tampering_check_the_next_check_gets_a_fresh_worker() -> None:
     for run in runs:
         assert run.kind != "died", run.diagnostics
     assert (runs[0].diagnostics or {}).get("tampered"), runs[0]
+
+
+def test_a_process_running_a_native_pool_started_after_the_kit_never_forks_a_worker() -> None:
+    """Once polars has started its thread pool in a process that imported the kit first (a test
+    session, a user's script calling the function API), workers are fresh interpreters: a
+    forked worker calling into the pool it lost would crash (SIGSEGV) or hang."""
+    pytest.importorskip("polars")
+    script = textwrap.dedent("""
+        from conformance.isolation.process import choose_start
+        before = choose_start("auto")
+        import polars
+        polars.DataFrame({"a": list(range(1000))}).sort("a").sum()
+        print(before, choose_start("auto"))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=True,
+                          env={k: v for k, v in os.environ.items()
+                               if k != process.START_ENVIRONMENT_VARIABLE})
+    assert done.stdout.split() == ["fork", "exec"], done.stdout + done.stderr
