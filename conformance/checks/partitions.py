@@ -38,6 +38,10 @@ MULTI_ORDER_PROBE = PartitionsSpec(
 
 ISOLATION_PROBE = PartitionsSpec("static", keys=(".", "p", "..", "P"))
 """Partition keys that a path layout may confuse with the asset itself or each other."""
+HOURLY_PROBE = PartitionsSpec("hourly", start="2023-01-01-00:00", end="2023-01-01-04:00")
+"""Four hourly partitions of one day: a manager placing data by a coarser part of the time
+window (its start date, as table managers reading ``asset_partitions_time_window`` on output
+contexts may, dagster#15051) conflates them."""
 
 
 def _blame_wrong_value(
@@ -92,7 +96,8 @@ def partitions_isolated(env: CheckEnv) -> None:
     unpartitioned asset of the same key is stored (before or after its partitions), the kind
     stored earlier may be lost -- its load returns its own value or raises, never the other
     kind's value -- while the kind stored last loads its own value. A refusal of the later kind
-    must be a structural one (IOM-STORE-009, checked by the harness). IOM-ID-012, IOM-PART-004."""
+    must be a structural one (IOM-STORE-009, checked by the harness). The explicit cases probe
+    path-like static keys and four hourly partitions of one day. IOM-ID-012, IOM-PART-004."""
 
     def body(h: Harness, case: Case, vals: list[object], plain: object, plain_first: bool) -> None:
         key, spec, window = case
@@ -127,16 +132,19 @@ def partitions_isolated(env: CheckEnv) -> None:
             )
 
     *probe_vals, probe_plain = env.n_distinct_values(len(ISOLATION_PROBE.keys) + 1)
+    hours = tuple(HOURLY_PROBE.build().get_partition_keys())
     env.run(
         body,
         explicit=[
             {
-                "case": (("x",), ISOLATION_PROBE, ISOLATION_PROBE.keys),
+                "case": (("x",), probe, keys),
                 "vals": probe_vals,
                 "plain": probe_plain,
                 "plain_first": first,
             }
-            for first in (False, True)
+            for probe, keys, first in ((ISOLATION_PROBE, ISOLATION_PROBE.keys, False),
+                                       (ISOLATION_PROBE, ISOLATION_PROBE.keys, True),
+                                       (HOURLY_PROBE, hours, False))
         ],
         case=cases(definitions_for(env)),
         vals=st.lists(env.subject.values, min_size=4, max_size=4),

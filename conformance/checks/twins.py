@@ -4,7 +4,8 @@ Each check stores distinct values under two or three identifiers that differ onl
 conflation of :mod:`conformance.strategies.twins` (case, Unicode normalisation, a length limit,
 trailing dots and spaces, reserved names, separators) in one slot, then loads each: another
 identifier's value showing through breaks the isolation requirement of that slot; any other
-wrong value is a failed round trip (IOM-STORE-001). Every conflation's explicit pairs run first;
+wrong value is a failed round trip (IOM-STORE-001). Every conflation's first pair runs first
+(and a few pairs in fixed slots, :func:`_explicit_examples`);
 hypothesis then draws pairs, derived twins and triples. A store the manager refuses (allowed for
 non-plain identifiers when the error is clear, IOM-SEC-002/003) ends the example.
 """
@@ -20,7 +21,12 @@ from hypothesis import strategies as st
 from conformance.checks.base import CheckEnv, Harness, RequirementViolation, check
 from conformance.contexts import OutputSpec, PartitionsSpec
 from conformance.strategies.contexts import input_spec_for
-from conformance.strategies.twins import CONFLATIONS, twin_pairs, twin_triples
+from conformance.strategies.twins import (
+    CONFLATIONS,
+    conflation_named,
+    twin_pairs,
+    twin_triples,
+)
 
 __all__ = ["assert_each_loads_its_own"]
 
@@ -74,9 +80,15 @@ def _slot_text(spec: OutputSpec) -> str:
             f"{spec.mapping_key!a}, version {spec.version!a})")
 
 
-def _explicit_pairs() -> list[tuple[str, tuple[str, ...]]]:
-    """The first pair of every conflation (the others are drawn)."""
-    return [(c.name, c.pairs[0]) for c in CONFLATIONS]
+def _explicit_examples() -> list[tuple[tuple[str, tuple[str, ...]], int]]:
+    """``(twins, slot)`` run first: the first pair of every conflation, alternating between the
+    first two slots; the longest length-limit pair (past S3's 1,024-byte key limit) in the
+    first; and the first case pair in the later slots (an op output's mapping key and version,
+    a middle asset-key component, a multi-partition dimension key). The rest is drawn."""
+    firsts = [((c.name, c.pairs[0]), index % 2) for index, c in enumerate(CONFLATIONS)]
+    length, case = conflation_named("length-limit"), conflation_named("case")
+    return [*firsts, ((length.name, length.pairs[-1]), 0),
+            ((case.name, case.pairs[0]), 2), ((case.name, case.pairs[0]), 3)]
 
 
 def _twins() -> st.SearchStrategy[tuple[str, tuple[str, ...]]]:
@@ -105,8 +117,8 @@ def _run(env: CheckEnv, rid: str, build: _Build) -> None:
         if specs:
             assert_each_loads_its_own(h, rid, specs, values[: len(specs)], name)
 
-    explicit = [{"twins": twins, "slot": index % 2, "values": list(fixed)}
-                for index, twins in enumerate(_explicit_pairs())]
+    explicit = [{"twins": twins, "slot": slot, "values": list(fixed)}
+                for twins, slot in _explicit_examples()]
     env.run(body, explicit=explicit, twins=_twins(), slot=st.integers(0, 3),
             values=_values(env, 3))
 

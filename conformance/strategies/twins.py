@@ -7,7 +7,8 @@ first, deterministically) and a way to derive a twin from a drawn string:
 * ``case``: case-insensitive file systems (macOS APFS/HFS+, Windows NTFS), SQL identifiers;
 * ``unicode-normalisation``: HFS+/APFS store NFD, many tools normalise to NFC;
 * ``length-limit``: names cut at a byte limit (255 on ext4 and most file systems, 1,024 for S3
-  keys) or truncated/hashed by the manager at 64/128;
+  keys) or truncated by the manager at 64/128 (a manager that hashes the whole name conflates
+  nothing; one that truncates before hashing is this class);
 * ``trailing-dot-space``: Windows drops trailing dots and spaces (``a.`` and ``a `` are ``a``);
 * ``reserved-name``: Windows device names (``CON``, ``NUL``, ...) and the escapes managers
   invent for them (``_CON``), which then collide with real names;
@@ -81,6 +82,7 @@ class Conflation:
 
 
 _LONG = 255
+_S3_KEY_LIMIT = 1024
 CONFLATIONS: tuple[Conflation, ...] = (
     Conflation("case", (("a", "A"), ("Sales", "sales"), ("ab_Cd", "AB_CD")), _swapped_case,
                ("a", "Sales", "x1", "a_b")),
@@ -89,7 +91,8 @@ CONFLATIONS: tuple[Conflation, ...] = (
                _nfd, ("caf\u00e9", "\u00e9t\u00e9", "\u00fc")),
     Conflation("length-limit",
                tuple((fill * n + "1", fill * n + "2")
-                     for fill, n in (("x", 64), ("x", 128), ("x", _LONG), ("\u00e9", 128))),
+                     for fill, n in (("x", 64), ("x", 128), ("x", _LONG), ("\u00e9", 128),
+                                     ("x", _S3_KEY_LIMIT))),
                _past_the_limit, ("a", "x" * 60, "\u00e9t\u00e9")),
     Conflation("trailing-dot-space", (("a", "a."), ("a", "a "), ("a.", "a.."), ("b", "b. ")),
                _trailing_dot, ("a", "x1", "a_b")),

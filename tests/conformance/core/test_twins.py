@@ -24,7 +24,7 @@ FOLDS: dict[str, list[Callable[[str], str]]] = {
     "case": [str.casefold],
     "unicode-normalisation": [lambda s: unicodedata.normalize("NFC", s)],
     "length-limit": [lambda s, n=n: s.encode()[:n].decode(errors="ignore")  # type: ignore[misc]
-                     for n in (64, 128, 255)],
+                     for n in (64, 128, 255, 1024)],
     "trailing-dot-space": [lambda s: s.rstrip(". ")],
     "reserved-name": [lambda s: "_" + s if s in _RESERVED else s,
                       lambda s: s + "_" if s in _RESERVED else s, _device],

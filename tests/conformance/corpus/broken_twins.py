@@ -79,6 +79,17 @@ class CollapsedSeparators(_FoldsAssetKeys):
         return re.sub(r"/+", "/", component.replace("\\", "/")).strip("/")
 
 
+class S3KeyLengthLimit(DictManager):
+    """Cuts the whole asset key (its unambiguous repr) at 1,024 bytes, S3's key limit, instead
+    of refusing a longer one: keys that agree in their first 1,024 bytes are one object."""
+
+    breaks = "IOM-ID-011"
+
+    def asset_key(self, context: Any, partition: str | None) -> StorageKey:
+        cut = repr(tuple(context.asset_key.path)).encode()[:1024]
+        return ("asset", cut, partition)
+
+
 class NfcNormalisedPartitionKeys(DictManager):
     """NFC-normalises partition keys: ``café`` typed two ways is one partition."""
 
@@ -87,6 +98,30 @@ class NfcNormalisedPartitionKeys(DictManager):
     def asset_key(self, context: Any, partition: str | None) -> StorageKey:
         folded = None if partition is None else unicodedata.normalize("NFC", partition)
         return ("asset", tuple(context.asset_key.path), folded)
+
+
+class CaseInsensitiveMultiPartitionDimensions(DictManager):
+    """Lower-cases the dimension keys of a multi-partition key (``Sales|x`` is ``sales|x``), as
+    a case-insensitive partition column would; static partition keys are kept apart."""
+
+    breaks = "IOM-ID-012"
+
+    def asset_key(self, context: Any, partition: str | None) -> StorageKey:
+        folded = partition.casefold() if partition is not None and "|" in partition else partition
+        return ("asset", tuple(context.asset_key.path), folded)
+
+
+class CaseInsensitiveMappingKeys(DictManager):
+    """Stores a dynamic output's mapping key lower-cased (a case-insensitive file system where
+    each mapping key is a file), the rest of the identifier as it is."""
+
+    breaks = "IOM-ID-010"
+
+    def op_key(self, context: Any) -> StorageKey:
+        identifier = list(context.get_identifier())  # [run_id, step_key, name, mapping_key]
+        if len(identifier) == 4 and identifier[0] != "versioned_outputs":
+            identifier[3] = identifier[3].casefold()
+        return ("op", tuple(identifier))
 
 
 class CaseInsensitiveStepKeys(DictManager):
@@ -104,7 +139,12 @@ BROKEN_TWINS: tuple[type, ...] = (
     WindowsTrailingDotsAndSpaces,
     EscapedReservedNames,
     CollapsedSeparators,
+    S3KeyLengthLimit,
     NfcNormalisedPartitionKeys,
+    CaseInsensitiveMultiPartitionDimensions,
+    CaseInsensitiveMappingKeys,
     CaseInsensitiveStepKeys,
 )
-"""One mutant per conflation class (case twice: asset keys and op identifiers)."""
+"""One mutant per conflation class, and per slot where the slot needs its own examples (case:
+asset keys, multi-partition dimension keys, mapping keys and whole op identifiers; length: a
+component and S3's whole-key limit)."""

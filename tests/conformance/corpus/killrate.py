@@ -12,6 +12,7 @@ correct manager is a false positive when such a failure is a MUST.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -45,7 +46,7 @@ __all__ = [
 
 BUG_CLASSES: tuple[tuple[str, tuple[type, ...]], ...] = (
     ("identifiers joined or dropped", BROKEN_IDENTIFIERS),
-    ("near-twin identifiers (one per conflation class)", BROKEN_TWINS),
+    ("near-twin identifiers (per conflation class and slot)", BROKEN_TWINS),
     ("partitions", BROKEN_PARTITIONS),
     ("range outputs and joined range loads", BROKEN_PARTITION_RANGES),
     ("re-materialising, duplicates, projection", BROKEN_REMATERIALISE),
@@ -97,11 +98,15 @@ def origin_subject_for(manager: type) -> object:
 
 @cache
 def _cached_report(manager: type, profile: str, contexts: str) -> Report:
-    if contexts != "reference":  # Dagster's contexts import Dagster: the process is not lean
-        return report_here(manager, profile, contexts)
     from tests.conformance.corpus import killrate  # importable also when run as __main__
 
-    return _lean_pool().submit(killrate.report_here, manager, profile, contexts).result()
+    pool = _lean_pool(_PRELOAD.get(contexts, ()))
+    return pool.submit(killrate.report_here, manager, profile, contexts).result()
+
+
+_PRELOAD: dict[str, tuple[str, ...]] = {"dagster": ("conformance.bridges.dagster",)}
+"""What a provider's lean worker imports besides the corpus (Dagster's contexts need Dagster,
+and nothing else the test session may have imported)."""
 
 
 def report_here(manager: type, profile: str, contexts: str) -> Report:
@@ -112,17 +117,25 @@ def report_here(manager: type, profile: str, contexts: str) -> Report:
 
 
 @cache
-def _lean_pool() -> ProcessPoolExecutor:
-    """One worker process with only the kit and the corpus imported (forked from a
-    ``forkserver``), where the full runs happen. The multi-process checks fork the process they
-    run in dozens of times per run, and a fork costs with the size of the process: in a pytest
-    worker that has imported Dagster, pandas, polars and duckdb for other tests, a run takes
-    about 25 % longer than in a lean process. Only runs under the reference contexts go there
-    (Dagster's contexts import Dagster). The verdicts are the same: the checks are derandomized
-    and do not depend on what else is imported."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["tests.conformance.corpus.killrate"])
-    return ProcessPoolExecutor(max_workers=1, mp_context=context)
+def _lean_pool(preload: tuple[str, ...] = ()) -> ProcessPoolExecutor:
+    """One worker process with only the kit, the corpus and ``preload`` imported, where the
+    full runs happen. The multi-process checks fork the process they run in dozens of times
+    per run, and a fork costs with the size of the process: in a pytest worker that has
+    imported Dagster, pandas, polars and duckdb for other tests, a run takes about 25 % longer
+    than in a lean process. Runs under Dagster's contexts get a worker of their own that also
+    imports the bridge (and so Dagster). The verdicts are the same: the checks are derandomized
+    and do not depend on what else is imported.
+
+    The worker is a fresh interpreter (``spawn``): a ``forkserver`` would have to be started
+    once per preload, and its preload list is global to the process."""
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_preload,
+                               initargs=(("tests.conformance.corpus.killrate", *preload),))
+
+
+def _preload(modules: tuple[str, ...]) -> None:
+    for module in modules:
+        importlib.import_module(module)
 
 
 @dataclass(frozen=True)
