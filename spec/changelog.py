@@ -114,8 +114,9 @@ CHANGES: tuple[Change, ...] = (
         ChangeKind.REVISED,
         ("IOM-ID-010", "IOM-ID-011", "IOM-ID-012"),
         "No text change; the checks now always run near twins in more places: a pair past "
-        "S3's 1,024-byte key limit, the case pair as a mapping key, a version, a middle "
-        "asset-key component and a multi-partition dimension key, and four hourly partitions "
+        "S3's 1,024-byte key limit, the case pair as a mapping key, a version, an asset key's "
+        "first component followed by another and a multi-partition dimension key, and four "
+        "hourly partitions "
         "of one day (a manager placing time partitions by a coarser part of their window).",
         "Issue 13 (near twins in every slot; law 4, dagster#15051: managers derive placement "
         "from `asset_partitions_time_window` on output contexts): these slots and lengths were "

@@ -84,7 +84,8 @@ def _explicit_examples() -> list[tuple[tuple[str, tuple[str, ...]], int]]:
     """``(twins, slot)`` run first: the first pair of every conflation, alternating between the
     first two slots; the longest length-limit pair (past S3's 1,024-byte key limit) in the
     first; and the first case pair in the later slots (an op output's mapping key and version,
-    a middle asset-key component, a multi-partition dimension key). The rest is drawn."""
+    an asset key's first component followed by another, a multi-partition dimension key). The
+    rest is drawn."""
     firsts = [((c.name, c.pairs[0]), index % 2) for index, c in enumerate(CONFLATIONS)]
     length, case = conflation_named("length-limit"), conflation_named("case")
     return [*firsts, ((length.name, length.pairs[-1]), 0),
