@@ -112,6 +112,26 @@ CHANGES: tuple[Change, ...] = (
     Change(
         "1.3.0",
         ChangeKind.REVISED,
+        ("IOM-PART-015",),
+        "No text change; a range mapping that iterates in the order the input context handed "
+        "out its keys passes when the contexts under test hand them out in another order than "
+        "the definition's (that is their IOM-PART-001 defect, reported apart).",
+        "Issue 13 (blame the right party): under Dagster's contexts, which hand out hash-ordered "
+        "ranges, every correct manager failed IOM-PART-015 for keeping the order it was given.",
+    ),
+    Change(
+        "1.3.0",
+        ChangeKind.REVISED,
+        ("IOM-ID-013", "IOM-ID-015"),
+        "No text change; for a durable subject the later run now loads through a new manager "
+        "instance on the same storage, as a later run in another process does.",
+        "Issue 13 (cross-run laws): loaded through the instance that stored it, a run-blind "
+        "in-memory cache in front of run-scoped storage passed, though every later run in "
+        "another process finds nothing.",
+    ),
+    Change(
+        "1.3.0",
+        ChangeKind.REVISED,
         ("IOM-ID-010", "IOM-ID-011", "IOM-ID-012"),
         "No text change; the checks now always run near twins in more places: a pair past "
         "S3's 1,024-byte key limit, the case pair as a mapping key, a version, an asset key's "

@@ -2,7 +2,10 @@
 
 Both laws are stated on what a user observes, never on where a manager stores the value: the
 output is stored under a context of run A, then loaded through an input context whose upstream
-output names run B (everything else the same), on the same manager instance.
+output names run B (everything else the same). For a durable subject the later run loads
+through a new manager instance on the same storage, as a later run in another process would
+(a run-blind cache in front of run-scoped storage cannot hide the loss); a non-durable one is
+loaded through the same instance (the only way a later run can see its values).
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ def _loads_in_later_run(
     if not h.store(out, value, requirement=requirement):
         return
     later = _in_another_run(out, later_run)
+    if h.subject.capabilities.durable:
+        h.new_instance()
     loaded = h.load(input_spec_for(later), requirement=requirement)
     if not h.subject.equals(loaded, value):
         raise RequirementViolation(

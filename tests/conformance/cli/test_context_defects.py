@@ -63,3 +63,23 @@ def test_a_correct_manager_passes_under_dagster_contexts(
     assert cli.main(argv) == cli.EXIT_OK
     assert "the contexts violate IOM-PART-001" in " ".join(capsys.readouterr().out.split())
     assert cli.main([*argv, "--fatal-context-defects"]) == cli.EXIT_FAILED
+
+
+@pytest.mark.dagster
+def test_a_manager_keeping_the_hash_order_it_is_handed_is_not_blamed_for_it() -> None:
+    """IOM-PART-015 under Dagster's contexts, which hand out ranges in hash order (their
+    IOM-PART-001 defect): a manager that keeps the order the context gave passes, one that
+    reverses it still fails; both orders are the definition's under the reference contexts."""
+    pytest.importorskip("dagster")
+    from conformance.api import check_io_manager
+    from tests.conformance.corpus.broken_partitions import ReversedRangeOrder
+    from tests.conformance.corpus.correct import DictByIdentifierManager
+
+    def status(manager: type, contexts: str) -> Status:
+        report = check_io_manager(manager, contexts=contexts, only="IOM-PART-015")
+        (result,) = [r for r in report.results if r.requirement_id == "IOM-PART-015"]
+        return result.status
+
+    assert status(DictByIdentifierManager, "dagster") is Status.PASS
+    assert status(ReversedRangeOrder, "dagster") is Status.FAIL
+    assert status(ReversedRangeOrder, "reference") is Status.FAIL

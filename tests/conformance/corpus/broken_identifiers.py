@@ -9,7 +9,12 @@ import re
 from typing import Any
 
 from conformance.subject import Subject
-from tests.conformance.corpus.base import DictManager, StorageKey, table_key_domain
+from tests.conformance.corpus.base import (
+    DictManager,
+    PickleDirManager,
+    StorageKey,
+    table_key_domain,
+)
 
 
 class IgnoresRunId(DictManager):
@@ -75,6 +80,34 @@ class AssetsScopedByRunId(DictManager):
 
     def asset_key(self, context: Any, partition: str | None) -> StorageKey:
         return ("asset", run_id_of(context), tuple(context.asset_key.path), partition)
+
+
+class CachedAcrossRunsStoredPerRun(PickleDirManager):
+    """Stores assets durably under the run id (``<run_id>/<asset key>``), behind an in-memory
+    cache that ignores the run: a later run in the same process hits the cache, a later run in
+    a new process (a new instance) finds nothing."""
+
+    breaks = "IOM-ID-013"
+
+    def __init__(self, base_dir: str) -> None:
+        super().__init__(base_dir)
+        self.cache: dict[StorageKey, Any] = {}
+
+    def asset_key(self, context: Any, partition: str | None) -> StorageKey:
+        return ("asset", run_id_of(context), tuple(context.asset_key.path), partition)
+
+    def put(self, key: StorageKey, obj: Any) -> None:
+        super().put(key, obj)
+        self.cache[_without_run(key)] = obj
+
+    def get(self, key: StorageKey) -> Any:
+        if _without_run(key) in self.cache:
+            return self.cache[_without_run(key)]
+        return super().get(key)
+
+
+def _without_run(key: StorageKey) -> StorageKey:
+    return (key[0], *key[2:]) if key[0] == "asset" else key
 
 
 class SlashJoinedAssetKey(DictManager):
@@ -151,6 +184,7 @@ BROKEN_IDENTIFIERS: tuple[type, ...] = (
     IgnoresVersion,
     VersionedOutputsScopedByRunId,
     AssetsScopedByRunId,
+    CachedAcrossRunsStoredPerRun,
     SlashJoinedAssetKey,
     UnderscoreJoinedAssetKey,
     DropsEmptyComponents,
